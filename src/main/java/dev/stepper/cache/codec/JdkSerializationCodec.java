@@ -1,0 +1,92 @@
+package dev.stepper.cache.codec;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+
+/** JDK serialization, reading back only classes on the cache's allow-list. */
+final class JdkSerializationCodec<T> implements Codec<T> {
+
+  private final Class<T> type;
+  private final ClassLoader classLoader;
+  private final AllowList allowList;
+
+  JdkSerializationCodec(Class<T> type, ClassLoader classLoader, AllowList allowList) {
+    this.type = type;
+    this.classLoader = classLoader;
+    this.allowList = allowList;
+  }
+
+  @Override
+  public byte[] encode(T value) {
+    var bytes = new ByteArrayOutputStream(64);
+    try (var out = new ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    } catch (NotSerializableException e) {
+      throw new CodecException(e.getMessage() + " is not Serializable: make it implement"
+          + " java.io.Serializable, or give the cache another codec (Codecs.json())", e);
+    } catch (IOException e) {
+      throw new CodecException("Cannot serialize a " + value.getClass().getName() + ": " + e, e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public T decode(byte[] bytes) {
+    Object value;
+    try (var in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+      in.setObjectInputFilter(allowList);
+      value = in.readObject();
+    } catch (AllowList.RejectedClassException e) {
+      throw rejected(e);
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      if (e.getCause() instanceof AllowList.RejectedClassException rejected) {
+        throw rejected(rejected);
+      }
+      throw new CodecException("Cannot deserialize (" + e + "); the stored bytes were not written"
+          + " by this codec, or a class changed incompatibly", e);
+    }
+    if (!type.isInstance(value)) {
+      throw new CodecException("Deserialized a " + value.getClass().getName() + " where the cache"
+          + " declares " + type.getName(), null);
+    }
+    return type.cast(value);
+  }
+
+  private CodecException rejected(AllowList.RejectedClassException e) {
+    if (e.className() == null) {
+      return new CodecException("The stored object graph nests deeper than "
+          + AllowList.MAX_DEPTH + " levels; refused, as such graphs can take unbounded time to"
+          + " read back", null);
+    }
+    return new CodecException("Class " + e.className() + " is not on the deserialization"
+        + " allow-list (" + allowList + "); allow it with Codecs.jdk(\"" + e.className()
+        + "\") or the system property " + AllowList.SYSTEM_PROPERTY, null);
+  }
+
+  /** Resolves classes through the cache manager's class loader. */
+  private static final class LoaderObjectInputStream extends ObjectInputStream {
+    private final ClassLoader classLoader;
+
+    LoaderObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
+      super(in);
+      this.classLoader = classLoader;
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
+      try {
+        return Class.forName(desc.getName(), false, classLoader);
+      } catch (ClassNotFoundException e) {
+        // primitives and classes only the JDK's loader sees
+        return super.resolveClass(desc);
+      }
+    }
+  }
+}
