@@ -1,0 +1,127 @@
+package dev.stepper.cache.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Where one cache's entries live: the key {@code <prefix>:<cacheName>:<encoded key>} per entry.
+ *
+ * <p>Characters that would blur the boundaries ({@code : % { }}) are percent-encoded in the cache
+ * name, and the prefix may not contain them, so two caches or two prefixes never share a key.
+ * {@code ~} is encoded too: names starting with {@code <prefix>:~} are reserved for the
+ * provider's own per-entry bookkeeping. With
+ * no braces before the encoded key, Redis Cluster places each entry by its own key: one cache spreads
+ * over every shard.
+ */
+public final class KeyLayout {
+
+  private final String prefix;
+  private final String cacheName;
+  private final byte[] head;
+  private final byte[] scanPattern;
+
+  private KeyLayout(String prefix, String cacheName) {
+    this.prefix = prefix;
+    this.cacheName = cacheName;
+    this.head = (prefix + ":" + escape(cacheName) + ":").getBytes(StandardCharsets.UTF_8);
+    this.scanPattern = globEscaped(head);
+  }
+
+  /**
+   * @param prefix the manager's prefix, already checked
+   * @param cacheName any cache name
+   * @return the layout of that cache
+   */
+  public static KeyLayout of(String prefix, String cacheName) {
+    checkPrefix(prefix);
+    return new KeyLayout(prefix, cacheName);
+  }
+
+  static void checkPrefix(String prefix) {
+    if (prefix == null || !prefix.matches("[A-Za-z0-9_.-]+")) {
+      throw new IllegalArgumentException("Key prefix '" + prefix + "' must be a non-empty name of"
+          + " letters, digits, '.', '_' or '-' (no ':' or braces, so prefixes cannot overlap)");
+    }
+  }
+
+  private static String escape(String name) {
+    var out = new StringBuilder(name.length());
+    for (char c : name.toCharArray()) {
+      switch (c) {
+        case ':', '%', '{', '}', '~' -> out.append('%').append(String.format("%02X", (int) c));
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /**
+   * @param encodedKey the key codec's bytes
+   * @return the entry's Redis key
+   */
+  public byte[] entryKey(byte[] encodedKey) {
+    byte[] key = Arrays.copyOf(head, head.length + encodedKey.length);
+    System.arraycopy(encodedKey, 0, key, head.length, encodedKey.length);
+    return key;
+  }
+
+  /**
+   * @param redisKey a key of this cache, as {@link #entryKey} made it
+   * @return the key codec's bytes
+   * @throws IllegalArgumentException if the key is not one of this cache's
+   */
+  public byte[] encodedKey(byte[] redisKey) {
+    if (!owns(redisKey)) {
+      throw new IllegalArgumentException("Not a key of cache " + cacheName);
+    }
+    return Arrays.copyOfRange(redisKey, head.length, redisKey.length);
+  }
+
+  /**
+   * @param encodedKey the key codec's bytes
+   * @return the entry's Redis key as {@code redis-cli} would print it, for messages
+   */
+  public String describe(byte[] encodedKey) {
+    var out = new StringBuilder();
+    for (byte b : entryKey(encodedKey)) {
+      int c = b & 0xFF;
+      if (c >= 0x20 && c < 0x7F && c != '\\' && c != '"') {
+        out.append((char) c);
+      } else {
+        out.append(String.format("\\x%02x", c));
+      }
+    }
+    return out.toString();
+  }
+
+  boolean owns(byte[] redisKey) {
+    return redisKey.length >= head.length
+        && Arrays.equals(redisKey, 0, head.length, head, 0, head.length);
+  }
+
+  /** @return a SCAN pattern matching exactly this cache's keys */
+  byte[] scanPattern() {
+    return scanPattern;
+  }
+
+  private static byte[] globEscaped(byte[] head) {
+    var out = new StringBuilder();
+    for (char c : new String(head, StandardCharsets.UTF_8).toCharArray()) {
+      if ("*?[]\\".indexOf(c) >= 0) {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.append('*').toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** @return the pub/sub channel on which this cache's changes are announced */
+  public String eventChannel() {
+    return new String(head, 0, head.length - 1, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String toString() {
+    return prefix + ":" + escape(cacheName) + ":*";
+  }
+}

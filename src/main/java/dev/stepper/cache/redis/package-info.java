@@ -1,0 +1,14 @@
+/**
+ * Everything that speaks to Redis: connections per cache manager, the key layout, the Lua scripts
+ * and the commands one cache's entries need.
+ *
+ * <p>This is the only package that imports Lettuce, and it uses only API present in both Lettuce
+ * 6.6 and 7.x. It deals in bytes and knows nothing of codecs, listeners or expiry policies: the
+ * cache tells it what to write and with which time-to-live. Every command and script touches the
+ * keys of one hash slot, so the same calls work on Redis Cluster. Lua scripts live next to the
+ * classes as {@code *.lua} resources.
+ *
+ * <p>Internal: not an API; may change without notice. Depends on Lettuce, the JDK and
+ * {@code javax.cache} (for its exceptions).
+ */
+package dev.stepper.cache.redis;
