@@ -1,0 +1,91 @@
+package dev.stepper.cache.management;
+
+import java.lang.management.ManagementFactory;
+import javax.cache.CacheException;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * One MXBean of one cache on the platform MBean server, registered and unregistered on demand.
+ *
+ * <p>The name follows the specification: {@code javax.cache:type=<type>,CacheManager=<manager
+ * URI>,Cache=<name>}, where {@code , : = \n} become {@code .} as the TCK expects. The manager URI
+ * comes with its password already hidden; names that still hold JMX pattern characters are quoted.
+ */
+public final class MBeanRegistration {
+
+  /** The statistics MXBean's type. */
+  public static final String STATISTICS = "CacheStatistics";
+  /** The configuration MXBean's type. */
+  public static final String CONFIGURATION = "CacheConfiguration";
+
+  private final Object bean;
+  private final ObjectName name;
+  private boolean registered;
+
+  /**
+   * @param bean the MXBean
+   * @param type {@link #STATISTICS} or {@link #CONFIGURATION}
+   * @param managerUri the cache manager's URI, its password hidden
+   * @param cacheName the cache's name
+   */
+  public MBeanRegistration(Object bean, String type, String managerUri, String cacheName) {
+    this.bean = bean;
+    this.name = objectName(type, managerUri, cacheName);
+  }
+
+  static ObjectName objectName(String type, String managerUri, String cacheName) {
+    try {
+      return new ObjectName("javax.cache:type=" + type
+          + ",CacheManager=" + safe(managerUri)
+          + ",Cache=" + safe(cacheName));
+    } catch (JMException e) {
+      throw new CacheException("Cannot name the " + type + " MXBean of cache " + cacheName, e);
+    }
+  }
+
+  private static String safe(String value) {
+    String replaced = value.replaceAll("[,:=\n]", ".");
+    return replaced.matches(".*[*?\"\\\\].*") ? ObjectName.quote(replaced) : replaced;
+  }
+
+  /**
+   * Registers the bean unless it is already. A bean of the same name registered by another
+   * manager (same URI, other class loader) is left in place.
+   */
+  public synchronized void register() {
+    if (registered) {
+      return;
+    }
+    try {
+      server().registerMBean(bean, name);
+      registered = true;
+    } catch (InstanceAlreadyExistsException e) {
+      // another manager with this URI owns the name; its bean stays
+    } catch (JMException e) {
+      throw new CacheException("Cannot register MXBean " + name, e);
+    }
+  }
+
+  /** Unregisters the bean if this registration registered it. */
+  public synchronized void unregister() {
+    if (!registered) {
+      return;
+    }
+    registered = false;
+    try {
+      server().unregisterMBean(name);
+    } catch (InstanceNotFoundException e) {
+      // already gone
+    } catch (JMException e) {
+      throw new CacheException("Cannot unregister MXBean " + name, e);
+    }
+  }
+
+  private static MBeanServer server() {
+    return ManagementFactory.getPlatformMBeanServer();
+  }
+}
