@@ -1,0 +1,147 @@
+package dev.stepper.cache;
+
+import dev.stepper.cache.WriteProtocol.Sent;
+import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.redis.Condition;
+import dev.stepper.cache.redis.Ttl;
+import dev.stepper.cache.redis.Write;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import javax.cache.CacheException;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+
+/**
+ * {@code invoke} and {@code invokeAll}: read the entry, run the processor in Java, commit its one
+ * change by compare-and-set on the bytes that were read (they are the entry's version), and run
+ * the processor again if another client changed the entry meanwhile. Concurrent processors on one
+ * key, in any number of JVMs, never lose an update. A value changed and changed back counts as
+ * unchanged, which is harmless: the processor's input is the value, and it is the same.
+ */
+final class EntryProcessing<K, V> {
+
+  /** How many timeouts an {@code invoke} keeps retrying against concurrent changes. */
+  private static final int RETRY_TIMEOUTS = 5;
+
+  private final CacheCore<K, V> core;
+
+  EntryProcessing(CacheCore<K, V> core) {
+    this.core = core;
+  }
+
+  <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+    byte[] encodedKey = core.codec.key(key);
+    long deadline = System.nanoTime()
+        + RETRY_TIMEOUTS * core.store.settings().timeout().toNanos();
+    for (int attempt = 1; ; attempt++) {
+      long start = System.nanoTime();
+      byte[] bytes = core.store.get(encodedKey);
+      var entry = new ProcessorEntry<>(key, core.codec.decodeValue(encodedKey, bytes),
+          core.readThrough);
+      T result = process(processor, entry, arguments);
+      EventBatch<K, V> batch = core.events.batch();
+      if (commit(entry, encodedKey, bytes, batch, start)) {
+        core.statistics.recordRead(bytes != null);
+        batch.fire();
+        return result;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new CacheException("invoke on key " + key + " of cache " + core.name
+            + " gave up after " + attempt + " attempts: other clients kept changing the entry");
+      }
+      backOff(attempt);
+    }
+  }
+
+  private static <K, V, T> T process(EntryProcessor<K, V, T> processor,
+      ProcessorEntry<K, V> entry, Object... arguments) {
+    try {
+      return processor.process(entry, arguments);
+    } catch (CacheException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new EntryProcessorException(e);
+    }
+  }
+
+  /**
+   * Writes what the processor did, if the entry still holds the bytes it was read with. The writer
+   * runs before each attempt's write, so a retried processor may reach the writer again.
+   *
+   * @return false if another client changed the entry meanwhile, so the processor must run again
+   */
+  private boolean commit(ProcessorEntry<K, V> entry, byte[] encodedKey, byte[] bytes,
+      EventBatch<K, V> batch, long start) {
+    K key = entry.getKey();
+    Condition unchanged = bytes == null ? Condition.ABSENT : Condition.holding(bytes);
+    switch (entry.outcome()) {
+      case NONE -> {
+        return true;
+      }
+      case ACCESSED -> {
+        core.accessed(List.of(key), List.of(encodedKey), List.of(bytes), batch);
+        return true;
+      }
+      case REMOVED -> {
+        core.writer.delete(key);
+        if (bytes == null) {
+          return true;
+        }
+        Sent sent = core.protocol.apply(encodedKey, Write.delete().when(unchanged), null);
+        if (sent.removed()) {
+          core.statistics.recordRemovals(1, start);
+          batch.removed(key, entry.original());
+        }
+        return sent.applied();
+      }
+      default -> {
+        boolean loaded = entry.outcome() == ProcessorEntry.Outcome.LOADED;
+        if (!loaded) {
+          core.writer.write(key, entry.value());
+        }
+        Ttl ttl = bytes == null ? core.expiry.creation() : core.expiry.update();
+        Write write = Write.set(core.codec.value(entry.value()), ttl, ttl).when(unchanged);
+        Sent sent = core.protocol.apply(encodedKey, write, null);
+        if (!sent.applied()) {
+          return false;
+        }
+        boolean stored = core.announceSet(key, entry.value(), entry.original(), sent, batch);
+        core.statistics.recordPuts(stored && !loaded ? 1 : 0, start);
+        return true;
+      }
+    }
+  }
+
+  private static void backOff(int attempt) {
+    if (attempt > 2) {
+      // Spread contending JVMs apart; grows to at most about a millisecond.
+      long maxNanos = Math.min(1_000_000L, 1_000L << Math.min(attempt, 10));
+      LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxNanos));
+    }
+  }
+
+  /** Runs the processor per key; failures become results that throw, nulls are left out. */
+  <T> Map<K, EntryProcessorResult<T>> invokeAll(List<K> keys, EntryProcessor<K, V, T> processor,
+      Object... arguments) {
+    Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+    for (K key : keys) {
+      try {
+        T result = invoke(key, processor, arguments);
+        if (result != null) {
+          results.put(key, () -> result);
+        }
+      } catch (Exception e) {
+        EntryProcessorException failure = e instanceof EntryProcessorException epe
+            ? epe : new EntryProcessorException(e);
+        results.put(key, () -> {
+          throw failure;
+        });
+      }
+    }
+    return results;
+  }
+}

@@ -1,0 +1,245 @@
+package dev.stepper.cache;
+
+import dev.stepper.cache.codec.Codec;
+import dev.stepper.cache.redis.KeyLayout;
+import dev.stepper.cache.redis.PubSub;
+import dev.stepper.cache.redis.RedisConnector;
+import dev.stepper.cache.redis.RedisSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.Configuration;
+import javax.cache.spi.CachingProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The caches of one Redis deployment and key prefix, as seen by one class loader of one JVM.
+ *
+ * <p>The set of caches is this manager's own (it is not stored in Redis); their entries are shared
+ * by every manager with the same URI. All caches share one connection, opened on first use.
+ */
+final class RedisCacheManager implements CacheManager {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RedisCacheManager.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final StepperCachingProvider provider;
+  private final URI uri;
+  private final ClassLoader classLoader;
+  private final Properties properties;
+  private final RedisConnector connector;
+  private final ConcurrentMap<String, RedisCache<?, ?>> caches = new ConcurrentHashMap<>();
+  private final ExecutorService executor;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  RedisCacheManager(StepperCachingProvider provider, URI uri, ClassLoader classLoader,
+      Properties properties) {
+    this.provider = provider;
+    this.uri = uri;
+    this.classLoader = classLoader;
+    this.properties = new Properties();
+    this.properties.putAll(properties);
+    this.connector = new RedisConnector(RedisSettings.parse(uri));
+    this.executor = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "stepper-cache-" + THREADS.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    LOG.debug("Cache manager for {} (key prefix '{}')", RedisSettings.redact(uri),
+        connector.settings().prefix());
+  }
+
+  @Override
+  public CachingProvider getCachingProvider() {
+    return provider;
+  }
+
+  @Override
+  public URI getURI() {
+    return uri;
+  }
+
+  @Override
+  public ClassLoader getClassLoader() {
+    return classLoader;
+  }
+
+  @Override
+  public Properties getProperties() {
+    return properties;
+  }
+
+  @Override
+  public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName,
+      C configuration) {
+    checkOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    Objects.requireNonNull(configuration, "configuration");
+    StepperConfiguration<K, V> copy = StepperConfiguration.copyOf(configuration);
+    if (!copy.isStoreByValue()) {
+      throw new UnsupportedOperationException("Cache " + cacheName + " asks for store-by-reference,"
+          + " which a Redis-backed cache cannot offer: keys and values always travel as bytes."
+          + " Leave storeByValue at true.");
+    }
+    synchronized (caches) {
+      // again under the lock, so that a cache is never created behind a concurrent close()
+      checkOpen();
+      if (caches.containsKey(cacheName)) {
+        throw new CacheException("Cache " + cacheName + " already exists in this cache manager;"
+            + " use getCache(\"" + cacheName + "\") to get it");
+      }
+      RedisCache<K, V> cache = newCache(cacheName, copy);
+      caches.put(cacheName, cache);
+      try {
+        cache.open();
+      } catch (RuntimeException e) {
+        caches.remove(cacheName);
+        throw e;
+      }
+      return cache;
+    }
+  }
+
+  private <K, V> RedisCache<K, V> newCache(String cacheName, StepperConfiguration<K, V> config) {
+    KeyLayout layout = KeyLayout.of(connector.settings().prefix(), cacheName);
+    Codec<K> keys = config.effectiveKeyCodec().create(config.getKeyType(), classLoader);
+    Codec<V> values = config.effectiveValueCodec().create(config.getValueType(), classLoader);
+    var codec = new EntryCodec<>(cacheName, layout, config.getKeyType(), config.getValueType(),
+        keys, values);
+    return new RedisCache<>(this, cacheName, config, connector.store(layout), codec);
+  }
+
+  @Override
+  public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+    checkOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    Objects.requireNonNull(keyType, "keyType");
+    Objects.requireNonNull(valueType, "valueType");
+    RedisCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null) {
+      return null;
+    }
+    Configuration<?, ?> configuration = cache.configuration();
+    if (!configuration.getKeyType().equals(keyType)
+        || !configuration.getValueType().equals(valueType)) {
+      throw new ClassCastException("Cache " + cacheName + " holds "
+          + configuration.getKeyType().getName() + " -> " + configuration.getValueType().getName()
+          + ", not " + keyType.getName() + " -> " + valueType.getName());
+    }
+    @SuppressWarnings("unchecked")
+    Cache<K, V> typed = (Cache<K, V>) cache;
+    return typed;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public <K, V> Cache<K, V> getCache(String cacheName) {
+    checkOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    return (Cache<K, V>) caches.get(cacheName);
+  }
+
+  @Override
+  public Iterable<String> getCacheNames() {
+    checkOpen();
+    return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+  }
+
+  /**
+   * Closes the cache and deletes its entries from Redis, for every JVM. A cache this manager does
+   * not have open is deleted from Redis all the same, so that its name starts afresh.
+   */
+  @Override
+  public void destroyCache(String cacheName) {
+    checkOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    RedisCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.close();
+    }
+    Removals.clear(connector.store(KeyLayout.of(connector.settings().prefix(), cacheName)));
+  }
+
+  @Override
+  public void enableManagement(String cacheName, boolean enabled) {
+    checkOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    RedisCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setManagementEnabled(enabled);
+    }
+  }
+
+  @Override
+  public void enableStatistics(String cacheName, boolean enabled) {
+    checkOpen();
+    Objects.requireNonNull(cacheName, "cacheName");
+    RedisCache<?, ?> cache = caches.get(cacheName);
+    if (cache != null) {
+      cache.setStatisticsEnabled(enabled);
+    }
+  }
+
+  void forget(RedisCache<?, ?> cache) {
+    caches.remove(cache.getName(), cache);
+  }
+
+  PubSub pubSub() {
+    return connector.pubSub();
+  }
+
+  ExecutorService executor() {
+    return executor;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    provider.forget(this);
+    List<RedisCache<?, ?>> open;
+    synchronized (caches) {
+      open = new ArrayList<>(caches.values());
+    }
+    try {
+      for (RedisCache<?, ?> cache : open) {
+        cache.close();
+      }
+    } finally {
+      executor.shutdown();
+      connector.close();
+    }
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public <T> T unwrap(Class<T> clazz) {
+    return Unwrap.as(this, clazz);
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("The cache manager for " + RedisSettings.redact(uri)
+          + " is closed");
+    }
+  }
+}

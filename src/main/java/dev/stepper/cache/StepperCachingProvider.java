@@ -1,0 +1,136 @@
+package dev.stepper.cache;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.WeakHashMap;
+import javax.cache.CacheManager;
+import javax.cache.configuration.OptionalFeature;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * The JCache provider of Stepper Cache, registered as a service so that
+ * {@code Caching.getCachingProvider()} finds it.
+ *
+ * <p>A cache manager's URI names the Redis deployment:
+ * {@code redis://[user:password@]host:port[/database][?prefix=name&timeout=2s]}, or
+ * {@code rediss://...} for TLS. The default URI is the system property {@value #URI_PROPERTY},
+ * else the environment variable {@code REDIS_URL}, else {@code redis://localhost:6379}. There is
+ * one manager per URI and class loader; its caches are visible to every manager of any JVM with
+ * the same URI.
+ *
+ * <p>Thread-safe.
+ */
+public final class StepperCachingProvider implements CachingProvider {
+
+  /** System property naming the default cache manager URI. */
+  public static final String URI_PROPERTY = "stepper.cache.uri";
+
+  private final Map<ClassLoader, Map<URI, RedisCacheManager>> managers = new WeakHashMap<>();
+
+  /** Made by {@code Caching} through the service loader. */
+  public StepperCachingProvider() {}
+
+  @Override
+  public CacheManager getCacheManager(URI uri, ClassLoader classLoader, Properties properties) {
+    URI managerUri = uri == null ? getDefaultURI() : uri;
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    Properties props = properties == null ? getDefaultProperties() : properties;
+    synchronized (managers) {
+      return managers.computeIfAbsent(loader, any -> new HashMap<>())
+          .computeIfAbsent(managerUri, any -> new RedisCacheManager(this, managerUri, loader, props));
+    }
+  }
+
+  @Override
+  public CacheManager getCacheManager(URI uri, ClassLoader classLoader) {
+    return getCacheManager(uri, classLoader, getDefaultProperties());
+  }
+
+  @Override
+  public CacheManager getCacheManager() {
+    return getCacheManager(getDefaultURI(), getDefaultClassLoader());
+  }
+
+  @Override
+  public ClassLoader getDefaultClassLoader() {
+    return getClass().getClassLoader();
+  }
+
+  @Override
+  public URI getDefaultURI() {
+    String configured = System.getProperty(URI_PROPERTY);
+    if (configured == null || configured.isBlank()) {
+      configured = System.getenv("REDIS_URL");
+    }
+    if (configured == null || configured.isBlank()) {
+      configured = "redis://localhost:6379";
+    }
+    return URI.create(configured.trim());
+  }
+
+  @Override
+  public Properties getDefaultProperties() {
+    return new Properties();
+  }
+
+  @Override
+  public void close() {
+    for (RedisCacheManager manager : snapshot(null)) {
+      manager.close();
+    }
+  }
+
+  @Override
+  public void close(ClassLoader classLoader) {
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    for (RedisCacheManager manager : snapshot(loader)) {
+      manager.close();
+    }
+  }
+
+  @Override
+  public void close(URI uri, ClassLoader classLoader) {
+    URI managerUri = uri == null ? getDefaultURI() : uri;
+    ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    RedisCacheManager manager;
+    synchronized (managers) {
+      Map<URI, RedisCacheManager> byUri = managers.get(loader);
+      manager = byUri == null ? null : byUri.get(managerUri);
+    }
+    if (manager != null) {
+      manager.close();
+    }
+  }
+
+  private List<RedisCacheManager> snapshot(ClassLoader loader) {
+    synchronized (managers) {
+      List<RedisCacheManager> all = new ArrayList<>();
+      managers.forEach((key, byUri) -> {
+        if (loader == null || key == loader) {
+          all.addAll(byUri.values());
+        }
+      });
+      return all;
+    }
+  }
+
+  /** Called by a closing manager, so that the next request makes a new one. */
+  void forget(RedisCacheManager manager) {
+    synchronized (managers) {
+      Map<URI, RedisCacheManager> byUri = managers.get(manager.getClassLoader());
+      if (byUri != null && byUri.get(manager.getURI()) == manager) {
+        byUri.remove(manager.getURI());
+      }
+    }
+  }
+
+  /** Store-by-reference is not supported: entries always travel to Redis as bytes. */
+  @Override
+  public boolean isSupported(OptionalFeature optionalFeature) {
+    return false;
+  }
+}
