@@ -1,0 +1,111 @@
+package dev.stepper.cache;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.event.EventType;
+
+/** A synchronous listener needing old values that queues every event it is given. */
+final class EventRecorder implements CacheEntryCreatedListener<String, String>,
+    CacheEntryUpdatedListener<String, String>, CacheEntryRemovedListener<String, String>,
+    Serializable {
+
+  /** How long a test waits for something that travels over pub/sub before it fails. */
+  static final long AWAIT_MILLIS = 5_000;
+
+  private static final long serialVersionUID = 1L;
+
+  private final BlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+  private MutableCacheEntryListenerConfiguration<String, String> configuration;
+
+  /** What a listener was told. */
+  record Seen(EventType type, String key, String value, String oldValue,
+      boolean oldValueAvailable) implements Serializable {
+
+    static Seen of(CacheEntryEvent<? extends String, ? extends String> event) {
+      return new Seen(event.getEventType(), event.getKey(), event.getValue(),
+          event.getOldValue(), event.isOldValueAvailable());
+    }
+  }
+
+  static EventRecorder registerOn(Cache<String, String> cache) {
+    var recorder = new EventRecorder();
+    recorder.configuration = new MutableCacheEntryListenerConfiguration<>(
+        FactoryBuilder.factoryOf(recorder), null, true, true);
+    cache.registerCacheEntryListener(recorder.configuration);
+    return recorder;
+  }
+
+  /** @return what registered this listener */
+  MutableCacheEntryListenerConfiguration<String, String> configuration() {
+    return configuration;
+  }
+
+  /** @return the next event, waiting for it a bounded time, or {@code null} */
+  Seen next() throws InterruptedException {
+    return seen.poll(AWAIT_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Takes events until one for {@code lastKey} arrives, then whatever else is queued.
+   *
+   * @return the keys of the events taken, sorted, one per event
+   */
+  List<String> keysUntil(String lastKey) throws InterruptedException {
+    List<String> keys = new ArrayList<>();
+    Seen next;
+    do {
+      next = next();
+      assertNotNull(next, "no event for " + lastKey + " within " + AWAIT_MILLIS + " ms; got "
+          + keys);
+      keys.add(next.key());
+    } while (!next.key().equals(lastKey));
+    List<Seen> rest = new ArrayList<>();
+    seen.drainTo(rest);
+    rest.forEach(event -> keys.add(event.key()));
+    return keys.stream().sorted().toList();
+  }
+
+  /** @return whether an event for the key is queued right now */
+  boolean holds(String key) {
+    return seen.stream().anyMatch(event -> event.key().equals(key));
+  }
+
+  /** @return how many events are queued right now */
+  int received() {
+    return seen.size();
+  }
+
+  private void record(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+    List<Seen> batch = new ArrayList<>();
+    events.forEach(event -> batch.add(Seen.of(event)));
+    seen.addAll(batch);
+  }
+
+  @Override
+  public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+    record(events);
+  }
+
+  @Override
+  public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+    record(events);
+  }
+
+  @Override
+  public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+    record(events);
+  }
+}

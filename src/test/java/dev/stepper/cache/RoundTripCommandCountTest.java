@@ -1,0 +1,285 @@
+package dev.stepper.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stepper.cache.testing.RedisEndpoint;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.expiry.TouchedExpiryPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What each cache operation costs the server, counted by Redis itself ({@code INFO commandstats}
+ * on a private {@code redis-server}, reset before each measurement): one command per entry touched
+ * when the expiry policy is one of the five constant {@code javax.cache.expiry} policies, a probe
+ * more for any other policy, and no event traffic at all unless another manager listens.
+ */
+@Timeout(30)
+class RoundTripCommandCountTest {
+
+  /** Commands only the write script runs; the cache never sends them itself. */
+  private static final Set<String> SCRIPT_ONLY = Set.of("pubsub|numsub", "set", "del", "publish",
+      "pexpire", "persist");
+
+  @RegisterExtension
+  static final PrivateRedis redis = new PrivateRedis(
+      "command counts need a private redis-server on PATH: other clients would pollute them");
+
+  private final ManagerFixture fixture = new ManagerFixture();
+  private String prefix;
+  private URI uri;
+  private CacheManager managerA;
+  private Cache<String, String> cacheA;
+
+  @BeforeEach
+  void openManager() {
+    prefix = RedisEndpoint.uniquePrefix("round-trips");
+    uri = redis.endpoint().uriWithPrefix(prefix);
+    managerA = fixture.separateManager(uri);
+    cacheA = warmedUp(managerA.createCache("c", StringCaches.config()));
+  }
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  // ------------------------------------------------------------- default (eternal) policy
+
+  @Test
+  void putIsOneScriptCall() {
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cacheA.put("k", "v")));
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cacheA.put("k", "v2")));
+  }
+
+  @Test
+  void getIsOneGet() {
+    cacheA.put("k", "v");
+    assertSent(Map.of("get", 1L), callsOf(() -> cacheA.get("k")));
+    assertSent(Map.of("get", 1L), callsOf(() -> cacheA.get("absent")));
+  }
+
+  @Test
+  void containsKeyIsOneExists() {
+    assertSent(Map.of("exists", 1L), callsOf(() -> cacheA.containsKey("k")));
+  }
+
+  @Test
+  void removeIsOneScriptCall() {
+    cacheA.put("k", "v");
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cacheA.remove("k")));
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cacheA.remove("k")));
+  }
+
+  @Test
+  void conditionalWritesAreOneScriptCallEach() {
+    cacheA.put("k", "v");
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cacheA.putIfAbsent("k", "other")));
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cacheA.replace("k", "v", "w")));
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cacheA.getAndPut("k", "x")));
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cacheA.getAndRemove("k")));
+  }
+
+  @Test
+  void invokeIsOneGetAndOneCompareAndSet() {
+    cacheA.put("k", "v");
+    assertSent(Map.of("get", 1L, "evalsha", 1L),
+        callsOf(() -> cacheA.invoke("k", StringCaches::appendBang)));
+  }
+
+  @Test
+  void getAllOfSixteenKeysIsOneGetPerKey() {
+    Map<String, String> entries = sixteenEntries();
+    cacheA.putAll(entries);
+    assertSent(Map.of("get", 16L), callsOf(() -> cacheA.getAll(entries.keySet())));
+  }
+
+  @Test
+  void putAllOfSixteenKeysIsOneScriptCallPerKey() {
+    assertSent(Map.of("evalsha", 16L), callsOf(() -> cacheA.putAll(sixteenEntries())));
+    assertSent(Map.of("evalsha", 16L), callsOf(() -> cacheA.putAll(sixteenEntries())));
+  }
+
+  // ---------------------------------------------------------------------------- events
+
+  @Test
+  void writesPublishNothingWhileNobodyListens() {
+    cacheA.put("k", "v");
+    Map<String, Long> calls = callsOf(() -> {
+      cacheA.put("k", "v2");
+      cacheA.put("new", "v");
+      cacheA.putAll(sixteenEntries());
+      cacheA.replace("k", "v2", "v3");
+      cacheA.invoke("k", StringCaches::appendBang);
+      cacheA.remove("k");
+      cacheA.removeAll(sixteenEntries().keySet());
+    });
+    assertEquals(0L, calls.getOrDefault("publish", 0L), calls.toString());
+  }
+
+  @Test
+  void aListenerOnAnotherManagerCostsOnePublishPerChangeAndNoExtraRoundTrip() {
+    EventRecorder.registerOn(fixture.separateCache(uri, "c", StringCaches.config()));
+
+    Map<String, Long> put = callsOf(() -> cacheA.put("k", "v"));
+    assertSent(Map.of("evalsha", 1L), put);
+    assertEquals(1L, put.get("publish"), put.toString());
+
+    Map<String, Long> update = callsOf(() -> cacheA.put("k", "v2"));
+    assertEquals(1L, update.get("publish"), update.toString());
+
+    Map<String, Long> remove = callsOf(() -> cacheA.remove("k"));
+    assertSent(Map.of("evalsha", 1L), remove);
+    assertEquals(1L, remove.get("publish"), remove.toString());
+  }
+
+  @Test
+  void aListenerOnTheWritingManagerItselfCostsOnePublishInTheSameScript() {
+    // Its own listener is served in-process; the echo is skipped by origin. Not subtracting
+    // oneself from NUMSUB keeps a reconnecting subscriber from costing another JVM its events.
+    EventRecorder.registerOn(cacheA);
+
+    Map<String, Long> calls = callsOf(() -> cacheA.put("k", "v"));
+    assertSent(Map.of("evalsha", 1L), calls);
+    assertEquals(1L, calls.getOrDefault("publish", 0L), calls.toString());
+  }
+
+  @Test
+  void writesPublishNothingAgainOnceTheOtherManagerDeregisters() {
+    Cache<String, String> cacheB = fixture.separateCache(uri, "c", StringCaches.config());
+    var listener = EventRecorder.registerOn(cacheB);
+    assertEquals(1L, callsOf(() -> cacheA.put("k", "v")).get("publish"));
+
+    cacheB.deregisterCacheEntryListener(listener.configuration());
+
+    Map<String, Long> calls = callsOf(() -> cacheA.put("k", "v2"));
+    assertEquals(0L, calls.getOrDefault("publish", 0L), calls.toString());
+  }
+
+  @Test
+  void aListenerOnAnotherCacheCostsThisCacheNothing() {
+    EventRecorder.registerOn(fixture.separateCache(uri, "other", StringCaches.config()));
+
+    Map<String, Long> calls = callsOf(() -> cacheA.put("k", "v"));
+    assertEquals(0L, calls.getOrDefault("publish", 0L), calls.toString());
+  }
+
+  @Test
+  void anyRedisSubscriberOfPrefixColonCacheNameIsAnAudience() throws InterruptedException {
+    // The channel is part of the contract with non-Java consumers: <prefix>:<cache name>.
+    String channel = prefix + ":c";
+    BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    try (var subscriber = redis.raw().subscriber()) {
+      subscriber.addListener(new RedisPubSubAdapter<>() {
+        @Override
+        public void message(byte[] from, byte[] message) {
+          messages.add(new String(message, StandardCharsets.UTF_8));
+        }
+      });
+      subscriber.sync().subscribe(RawRedis.utf8(channel));
+
+      Map<String, Long> calls = callsOf(() -> cacheA.put("k", "v"));
+      assertEquals(1L, calls.get("publish"), calls.toString());
+      String message = messages.poll(EventRecorder.AWAIT_MILLIS, TimeUnit.MILLISECONDS);
+      assertTrue(message != null && message.startsWith("c") && message.contains(channel + ":k"),
+          "message on " + channel + ": " + message);
+    }
+  }
+
+  // ---------------------------------------------------------------------- expiry policies
+
+  @Test
+  void aConstantExpiryPolicyKeepsPutAtOneScriptCall() {
+    var config = StringCaches.config();
+    config.setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.ONE_MINUTE));
+    Cache<String, String> cache = warmedUp(managerA.createCache("created", config));
+
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cache.put("k", "v")));
+    assertSent(Map.of("get", 1L), callsOf(() -> cache.get("k")));
+  }
+
+  @Test
+  void aTouchedExpiryPolicyMakesGetOneScriptCallInsteadOfAGet() {
+    // The access verdict is known in advance, so the read and the new time-to-live go together.
+    var config = StringCaches.config();
+    config.setExpiryPolicyFactory(TouchedExpiryPolicy.factoryOf(Duration.ONE_MINUTE));
+    Cache<String, String> cache = warmedUp(managerA.createCache("touched", config));
+    cache.put("k", "v");
+
+    assertSent(Map.of("evalsha", 1L), callsOf(() -> cache.get("k")));
+    assertSent(Map.of("evalsha", 16L), callsOf(() -> cache.getAll(sixteenEntries().keySet())));
+  }
+
+  @Test
+  void aCustomExpiryPolicyCostsPutAProbeAndAWrite() {
+    // A policy outside javax.cache.expiry may answer differently each time, so the cache must
+    // learn whether the entry exists before asking it: that is the probe.
+    var config = StringCaches.config();
+    config.setExpiryPolicyFactory(FactoryBuilder.factoryOf(new TenMinutesFromCreation()));
+    Cache<String, String> cache = warmedUp(managerA.createCache("custom", config));
+
+    assertSent(Map.of("evalsha", 2L), callsOf(() -> cache.put("k", "v")));
+    assertSent(Map.of("evalsha", 2L), callsOf(() -> cache.put("k", "v2")));
+  }
+
+  // ------------------------------------------------------------------------------ helpers
+
+  /** Connects the manager and loads the write script, so that neither shows in a count. */
+  private static Cache<String, String> warmedUp(Cache<String, String> cache) {
+    cache.put("warm-up", "v");
+    cache.get("warm-up");
+    cache.remove("warm-up");
+    return cache;
+  }
+
+  private static Map<String, Long> callsOf(Runnable action) {
+    redis.raw().resetStats();
+    action.run();
+    return redis.raw().commandCalls();
+  }
+
+  /**
+   * Asserts which commands the cache sent, telling them apart from those its scripts ran, which
+   * Redis counts too: commands only the script runs are left out, and since every run of the
+   * script begins with exactly one GET or EXISTS of its key, one of those per script call is too.
+   */
+  private static void assertSent(Map<String, Long> expected, Map<String, Long> calls) {
+    Map<String, Long> sent = new TreeMap<>(calls);
+    sent.keySet().removeAll(SCRIPT_ONLY);
+    long scriptRuns = sent.getOrDefault("evalsha", 0L) + sent.getOrDefault("eval", 0L);
+    for (String read : new String[] {"exists", "get"}) {
+      long ran = Math.min(scriptRuns, sent.getOrDefault(read, 0L));
+      sent.merge(read, -ran, Long::sum);
+      scriptRuns -= ran;
+    }
+    sent.values().removeIf(count -> count == 0);
+    assertEquals(0, scriptRuns, "scripts that read nothing? " + calls);
+    assertEquals(new TreeMap<>(expected), sent, "all commands counted: " + calls);
+  }
+
+  private static Map<String, String> sixteenEntries() {
+    Map<String, String> entries = new LinkedHashMap<>();
+    for (int i = 0; i < 16; i++) {
+      entries.put("key-" + i, "value-" + i);
+    }
+    return entries;
+  }
+}

@@ -1,0 +1,21 @@
+package dev.stepper.cache.testing;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Marks a test class that needs a real Redis: {@link RedisEndpoint} parameters of its
+ * constructor, test and lifecycle methods are injected by {@link RedisExtension}.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(RedisExtension.class)
+public @interface RedisTest {
+}

@@ -1,0 +1,16 @@
+/**
+ * Test-only support that gives every test a real Redis server, never a mock.
+ *
+ * <p>The server is chosen once per JVM by {@code RedisProvisioner}: the {@code REDIS_URL}
+ * environment variable if set, else Testcontainers when Docker is reachable, else a
+ * {@code redis-server} found on {@code PATH}. JUnit 5 tests get it injected with
+ * {@link dev.stepper.cache.testing.RedisTest @RedisTest}; the JSR-107 TCK gets it through the
+ * {@code stepper.cache.uri} system property set by
+ * {@link dev.stepper.cache.testing.RedisLauncherSessionListener}. Tests isolate themselves with
+ * a unique key prefix ({@link dev.stepper.cache.testing.RedisEndpoint#uriWithPrefix}) rather
+ * than by flushing, because a {@code REDIS_URL} server may be shared.
+ *
+ * <p>This package depends on nothing from {@code src/main}, so it keeps working while the
+ * provider itself is broken.
+ */
+package dev.stepper.cache.testing;
