@@ -25,7 +25,7 @@ final class CacheEntry<K, V> implements Cache.Entry<K, V> {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    return Unwrap.as(this, clazz);
+    return Unwrap.as(clazz, this);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.redis.Ttl;
 import dev.stepper.cache.redis.Write;
+import dev.stepper.cache.swr.StaleWhileRevalidate;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -18,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A cache's expiry policy, evaluated in Java and turned into Redis time-to-lives.
  *
- * <p>The five policies of {@code javax.cache.expiry} always answer the same, so their answers are
- * taken once and a write can carry both its creation and its update time-to-live: Redis picks one
- * and the write costs one round trip. Any other policy is asked at the moment the specification
+ * <p>The five policies of {@code javax.cache.expiry}, and {@link StaleWhileRevalidate}, always
+ * answer the same, so their answers are taken once and a write can carry both its creation and its
+ * update time-to-live: Redis picks one and the write costs one round trip. Any other policy is asked at the moment the specification
  * says, once it is known whether the entry exists, which costs a probe first.
  *
  * <p>A policy that throws is treated as answering "eternal" on creation and "unchanged" on update
@@ -43,7 +44,8 @@ final class CacheExpiry {
 
   CacheExpiry(ExpiryPolicy policy) {
     this.policy = policy;
-    this.constant = CONSTANT_POLICIES.contains(policy.getClass());
+    this.constant = CONSTANT_POLICIES.contains(policy.getClass())
+        || policy instanceof StaleWhileRevalidate;
     this.creation = constant ? askCreation() : null;
     this.update = constant ? askUpdate() : null;
     this.access = constant ? askAccess() : null;

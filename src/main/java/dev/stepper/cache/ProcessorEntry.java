@@ -97,6 +97,6 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    return Unwrap.as(this, clazz);
+    return Unwrap.as(clazz, this);
   }
 }

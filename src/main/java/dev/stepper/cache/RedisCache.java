@@ -6,8 +6,10 @@ import dev.stepper.cache.management.CacheStatistics;
 import dev.stepper.cache.management.MBeanRegistration;
 import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.RedisSettings;
+import dev.stepper.cache.swr.StaleWhileRevalidate;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,8 +28,9 @@ import javax.cache.processor.EntryProcessorResult;
  *
  * <p>This class checks arguments and state, and owns the cache's lifecycle, listeners and MXBeans;
  * the operations live in {@link Reads}, {@link Writes}, {@link Removals}, {@link Loads} and
- * {@link EntryProcessing}, over the collaborators in {@link CacheCore}. Thread-safe; several JVMs
- * may share the entries.
+ * {@link EntryProcessing}, over the collaborators in {@link CacheCore}; reads go through
+ * {@link Revalidation} when the expiry policy is {@link StaleWhileRevalidate}. Thread-safe;
+ * several JVMs may share the entries.
  */
 final class RedisCache<K, V> implements Cache<K, V> {
 
@@ -41,8 +44,11 @@ final class RedisCache<K, V> implements Cache<K, V> {
   private final Removals<K, V> removals;
   private final Loads<K, V> loads;
   private final EntryProcessing<K, V> processing;
+  /** Stale-while-revalidate reads, or {@code null} for a cache without. */
+  private final Revalidation<K, V> revalidation;
   private final MBeanRegistration statisticsBean;
   private final MBeanRegistration configurationBean;
+  private final MBeanRegistration revalidationBean;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   RedisCache(RedisCacheManager manager, String name, StepperConfiguration<K, V> configuration,
@@ -66,11 +72,15 @@ final class RedisCache<K, V> implements Cache<K, V> {
     this.writes = new Writes<>(core);
     this.removals = new Removals<>(core);
     this.processing = new EntryProcessing<>(core);
+    this.revalidation = core.expiry.policy() instanceof StaleWhileRevalidate policy
+        ? new Revalidation<>(core, policy) : null;
     String managerName = RedisSettings.redact(manager.getURI());
     this.statisticsBean = new MBeanRegistration(statistics, MBeanRegistration.STATISTICS,
         managerName, name);
     this.configurationBean = new MBeanRegistration(new CacheConfigurationBean(configuration),
         MBeanRegistration.CONFIGURATION, managerName, name);
+    this.revalidationBean = revalidation == null ? null : new MBeanRegistration(
+        revalidation.counters, MBeanRegistration.REVALIDATION, managerName, name);
   }
 
   /** Registers the configured listeners and MXBeans; undone by {@link #close()} on failure. */
@@ -82,6 +92,9 @@ final class RedisCache<K, V> implements Cache<K, V> {
       }
       setStatisticsEnabled(configuration.isStatisticsEnabled());
       setManagementEnabled(configuration.isManagementEnabled());
+      if (revalidationBean != null) {
+        revalidationBean.register();
+      }
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -91,13 +104,26 @@ final class RedisCache<K, V> implements Cache<K, V> {
   @Override
   public V get(K key) {
     checkOpen();
-    return reads.get(Objects.requireNonNull(key, "key"));
+    Objects.requireNonNull(key, "key");
+    return revalidation == null ? reads.get(key) : revalidation.get(key);
   }
 
+  /** Keys of a stale-while-revalidate cache are read one by one, each with its own flow. */
   @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     checkOpen();
-    return reads.getAll(requireKeys(keys));
+    List<K> list = requireKeys(keys);
+    if (revalidation == null) {
+      return reads.getAll(list);
+    }
+    Map<K, V> found = new LinkedHashMap<>();
+    for (K key : list) {
+      V value = revalidation.get(key);
+      if (value != null) {
+        found.put(key, value);
+      }
+    }
+    return found;
   }
 
   @Override
@@ -307,6 +333,10 @@ final class RedisCache<K, V> implements Cache<K, V> {
       manager.forget(this);
       statisticsBean.unregister();
       configurationBean.unregister();
+      if (revalidation != null) {
+        revalidationBean.unregister();
+        revalidation.close();
+      }
       background.awaitQuiet(core.store.settings().timeout().toMillis());
     } finally {
       core.events.close();
@@ -322,7 +352,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    return Unwrap.as(this, clazz);
+    return Unwrap.as(clazz, this);
   }
 
   private void checkOpen() {

@@ -233,7 +233,7 @@ final class RedisCacheManager implements CacheManager {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    return Unwrap.as(this, clazz);
+    return Unwrap.as(clazz, this, connector.client());
   }
 
   private void checkOpen() {

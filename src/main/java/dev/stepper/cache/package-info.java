@@ -7,7 +7,9 @@
  * helpers here are package-private; applications use them through the {@code javax.cache} API.
  *
  * <p>This package wires the others together: {@code redis} (storage), {@code codec},
- * {@code event} and {@code management}. It follows the specification's semantics for expiry,
+ * {@code event}, {@code management} and {@code swr}, whose stale-while-revalidate flow it carries
+ * out ({@code Revalidation}, {@code GenerationJob}, {@code JobExecutor}). It never depends on
+ * {@code report}, which is built on the public API only. It follows the specification's semantics for expiry,
  * statistics, events, loaders and writers, and keeps every single-key call to one Redis round trip
  * in the common case.
  */

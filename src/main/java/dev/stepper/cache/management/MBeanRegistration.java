@@ -17,10 +17,12 @@ import javax.management.ObjectName;
  */
 public final class MBeanRegistration {
 
-  /** The statistics MXBean's type. */
-  public static final String STATISTICS = "CacheStatistics";
-  /** The configuration MXBean's type. */
-  public static final String CONFIGURATION = "CacheConfiguration";
+  /** The statistics MXBean's domain and type. */
+  public static final String STATISTICS = "javax.cache:type=CacheStatistics";
+  /** The configuration MXBean's domain and type. */
+  public static final String CONFIGURATION = "javax.cache:type=CacheConfiguration";
+  /** The stale-while-revalidate MXBean's domain and type: not the specification's. */
+  public static final String REVALIDATION = "dev.stepper.cache:type=Revalidation";
 
   private final Object bean;
   private final ObjectName name;
@@ -28,7 +30,7 @@ public final class MBeanRegistration {
 
   /**
    * @param bean the MXBean
-   * @param type {@link #STATISTICS} or {@link #CONFIGURATION}
+   * @param type {@link #STATISTICS}, {@link #CONFIGURATION} or {@link #REVALIDATION}
    * @param managerUri the cache manager's URI, its password hidden
    * @param cacheName the cache's name
    */
@@ -39,8 +41,7 @@ public final class MBeanRegistration {
 
   static ObjectName objectName(String type, String managerUri, String cacheName) {
     try {
-      return new ObjectName("javax.cache:type=" + type
-          + ",CacheManager=" + safe(managerUri)
+      return new ObjectName(type + ",CacheManager=" + safe(managerUri)
           + ",Cache=" + safe(cacheName));
     } catch (JMException e) {
       throw new CacheException("Cannot name the " + type + " MXBean of cache " + cacheName, e);

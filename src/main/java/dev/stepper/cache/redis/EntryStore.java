@@ -21,17 +21,17 @@ import java.util.function.Function;
 public final class EntryStore {
 
   private static final byte[] NO_CHANNEL = new byte[0];
+  private static final LuaScript WRITE = LuaScript.load("write.lua");
+  private static final LuaScript READ = LuaScript.load("read.lua");
 
   private final RedisConnector connector;
   private final KeyLayout layout;
-  private final LuaScript writeScript;
   private final byte[] channel;
   private final byte[] origin;
 
-  EntryStore(RedisConnector connector, KeyLayout layout, LuaScript writeScript) {
+  EntryStore(RedisConnector connector, KeyLayout layout) {
     this.connector = connector;
     this.layout = layout;
-    this.writeScript = writeScript;
     this.channel = layout.eventChannel().getBytes(StandardCharsets.UTF_8);
     this.origin = connector.origin().getBytes(StandardCharsets.UTF_8);
   }
@@ -73,6 +73,26 @@ public final class EntryStore {
    */
   public boolean contains(byte[] key) {
     return containsAll(List.of(key)).get(0);
+  }
+
+  /**
+   * Reads an entry and the time it has left, in one round trip.
+   *
+   * @param key an encoded key
+   * @return the entry, or {@code null} if absent
+   */
+  public TimedValue getWithTtl(byte[] key) {
+    byte[] redisKey = layout.entryKey(key);
+    List<Object> reply = connector.execute(
+        commands -> READ.<List<Object>>run(commands, new byte[][] {redisKey}), "GET");
+    return reply.isEmpty() ? null : new TimedValue((byte[]) reply.get(0), (Long) reply.get(1));
+  }
+
+  /**
+   * @return the job records (leases and failure backoff) of this cache's entries
+   */
+  public JobRecords jobRecords() {
+    return new JobRecords(connector, layout);
   }
 
   /**
@@ -126,7 +146,7 @@ public final class EntryStore {
   private CompletionStage<WriteResult> send(RedisAsyncCommands<byte[], byte[]> commands,
       byte[] redisKey, Write write) {
     byte[][] keys = {redisKey};
-    CompletionStage<List<Object>> reply = writeScript.run(commands, keys,
+    CompletionStage<List<Object>> reply = WRITE.run(commands, keys,
         utf8(write.condition().arg()),
         utf8(write.action().arg),
         write.value(),

@@ -18,12 +18,14 @@ public final class KeyLayout {
   private final String prefix;
   private final String cacheName;
   private final byte[] head;
+  private final byte[] jobRecordHead;
   private final byte[] scanPattern;
 
   private KeyLayout(String prefix, String cacheName) {
     this.prefix = prefix;
     this.cacheName = cacheName;
     this.head = (prefix + ":" + escape(cacheName) + ":").getBytes(StandardCharsets.UTF_8);
+    this.jobRecordHead = (prefix + ":~" + escape(cacheName) + ":").getBytes(StandardCharsets.UTF_8);
     this.scanPattern = globEscaped(head);
   }
 
@@ -60,8 +62,21 @@ public final class KeyLayout {
    * @return the entry's Redis key
    */
   public byte[] entryKey(byte[] encodedKey) {
-    byte[] key = Arrays.copyOf(head, head.length + encodedKey.length);
-    System.arraycopy(encodedKey, 0, key, head.length, encodedKey.length);
+    return concat(head, encodedKey);
+  }
+
+  /**
+   * @param encodedKey the key codec's bytes
+   * @return the key of the entry's job record, {@code <prefix>:~<cacheName>:<encoded key>}: apart
+   *     from every cache's entries, so that SCAN and {@code clear()} never meet it
+   */
+  byte[] jobRecordKey(byte[] encodedKey) {
+    return concat(jobRecordHead, encodedKey);
+  }
+
+  private static byte[] concat(byte[] head, byte[] tail) {
+    byte[] key = Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, key, head.length, tail.length);
     return key;
   }
 

@@ -40,7 +40,6 @@ public final class RedisConnector implements AutoCloseable {
 
   private final RedisSettings settings;
   private final String origin = UUID.randomUUID().toString();
-  private final LuaScript writeScript = LuaScript.load("write.lua");
   private final ClientResources resources = SharedResources.acquire();
   private final RedisClient client;
   private volatile StatefulRedisConnection<byte[], byte[]> connection;
@@ -88,7 +87,17 @@ public final class RedisConnector implements AutoCloseable {
    * @return the commands of that cache's entries
    */
   public EntryStore store(KeyLayout layout) {
-    return new EntryStore(this, layout, writeScript);
+    return new EntryStore(this, layout);
+  }
+
+  /**
+   * The client behind the command connection, for applications that want their own connections
+   * to the same Redis with the same resources. Its connections do not reconnect by themselves.
+   *
+   * @return the client, closed with the manager
+   */
+  public RedisClient client() {
+    return client;
   }
 
   /**

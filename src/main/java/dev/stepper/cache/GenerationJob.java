@@ -1,0 +1,152 @@
+package dev.stepper.cache;
+
+import dev.stepper.cache.WriteProtocol.Sent;
+import dev.stepper.cache.redis.Condition;
+import dev.stepper.cache.redis.Ttl;
+import dev.stepper.cache.redis.Write;
+import dev.stepper.cache.swr.Job;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One generation by a {@link dev.stepper.cache.swr.BackgroundLoader}. Each of its writes is a
+ * compare-and-set on the bytes it stored last, so a job that a newer one superseded (after its
+ * lease ran out) changes nothing, and a job never leaves half a write behind.
+ */
+final class GenerationJob<K, V> implements Job<V> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GenerationJob.class);
+
+  private final Revalidation<K, V> revalidation;
+  private final K key;
+  private final byte[] encodedKey;
+  private final String id = UUID.randomUUID().toString();
+  private final int attempt;
+  private final boolean refresh;
+  private final Instant requestedAt = Instant.now();
+  private Instant leaseUntil;
+  /** What the entry holds while this job owns it: its latest placeholder. */
+  private byte[] placed;
+
+  GenerationJob(Revalidation<K, V> revalidation, K key, byte[] encodedKey, int attempt,
+      boolean refresh) {
+    this.revalidation = revalidation;
+    this.key = key;
+    this.encodedKey = encodedKey;
+    this.attempt = attempt;
+    this.refresh = refresh;
+    this.leaseUntil = requestedAt.plus(revalidation.policy.lease());
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public Instant requestedAt() {
+    return requestedAt;
+  }
+
+  @Override
+  public synchronized Instant leaseUntil() {
+    return leaseUntil;
+  }
+
+  @Override
+  public boolean isRefresh() {
+    return refresh;
+  }
+
+  synchronized void placed(byte[] bytes) {
+    this.placed = bytes;
+  }
+
+  @Override
+  public synchronized boolean update(Function<? super Job<V>, ? extends V> placeholder) {
+    if (refresh) {
+      return true;
+    }
+    if (placed == null) {
+      return false;
+    }
+    leaseUntil = Instant.now().plus(revalidation.policy.lease());
+    Ttl lease = revalidation.leaseTtl();
+    V next = placeholder.apply(this);
+    byte[] bytes = revalidation.core.codec.value(next);
+    if (!store(next, Write.set(bytes, lease, lease))) {
+      return false;
+    }
+    placed = bytes;
+    return true;
+  }
+
+  /** Generates the value and stores it, or the failure record, in place of the placeholder. */
+  void run() {
+    V value;
+    try {
+      value = revalidation.generator.generate(key, this);
+      if (value == null) {
+        throw new IllegalStateException(revalidation.generator + " generated null");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.info("Job {} for {} was interrupted (the cache is closing); its placeholder expires by"
+          + " lease", id, revalidation.describe(encodedKey));
+      return;
+    } catch (Exception e) {
+      fail(e);
+      return;
+    }
+    try {
+      if (store(value, revalidation.core.expiry.set(revalidation.core.codec.value(value)))) {
+        revalidation.counters.jobSucceeded();
+        LOG.debug("Generated {} (job {})", revalidation.describe(encodedKey), id);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot store the generated {} (job {}); its placeholder expires by lease",
+          revalidation.describe(encodedKey), id, e);
+    }
+  }
+
+  private void fail(Exception error) {
+    Duration delay = revalidation.policy.backoff().delay(attempt);
+    Instant retryAt = Instant.now().plus(delay);
+    revalidation.counters.jobFailed();
+    LOG.warn("Generating {} failed (attempt {}, job {}); no retry before {}",
+        revalidation.describe(encodedKey), attempt, id, retryAt, error);
+    try {
+      V record = revalidation.generator.failed(key, this, error, retryAt);
+      Ttl kept = Ttl.millis(delay.plus(revalidation.policy.backoff().max()).toMillis());
+      store(record, Write.set(revalidation.core.codec.value(record), kept, kept));
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot store the failure of {} (job {}); its placeholder expires by lease",
+          revalidation.describe(encodedKey), id, e);
+    }
+  }
+
+  /** @return whether the entry still held this job's placeholder, now replaced */
+  private synchronized boolean store(V value, Write write) {
+    Sent sent = revalidation.core.protocol.apply(encodedKey, write
+        .when(Condition.holding(placed))
+        .returningPrevious(revalidation.core.events.oldValuesRequired()), null);
+    if (!sent.applied()) {
+      revalidation.counters.jobSuperseded();
+      LOG.info("Dropping the result of job {} for {}: the entry no longer holds its placeholder",
+          id, revalidation.describe(encodedKey));
+      return false;
+    }
+    placed = null;
+    revalidation.announce(key, value, encodedKey, sent);
+    return true;
+  }
+}

@@ -1,0 +1,319 @@
+package dev.stepper.cache;
+
+import dev.stepper.cache.WriteProtocol.Sent;
+import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.management.RevalidationStatistics;
+import dev.stepper.cache.redis.Condition;
+import dev.stepper.cache.redis.JobRecords;
+import dev.stepper.cache.redis.TimedValue;
+import dev.stepper.cache.redis.Ttl;
+import dev.stepper.cache.redis.Write;
+import dev.stepper.cache.swr.BackgroundLoader;
+import dev.stepper.cache.swr.EntryState;
+import dev.stepper.cache.swr.StaleWhileRevalidate;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.cache.integration.CacheLoaderException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code get} for a cache whose expiry policy is {@link StaleWhileRevalidate}: fresh entries are
+ * served, stale ones are served and reloaded in the background, and misses start one generation
+ * among all JVMs.
+ *
+ * <p>Freshness comes from the entry's remaining time-to-live, read in the same script as the
+ * value: an entry lives {@code fresh + stale}, so it is stale once less than {@code stale} is
+ * left. Single flight across JVMs rests on Redis: a {@link BackgroundLoader}'s placeholder is
+ * stored by compare-and-set on the entry, and a reload or a plain loader's load runs under the
+ * entry's lease in {@link JobRecords}, which also keeps failures until their retry time.
+ * Within a JVM, a stale entry is handed to the job executor once, not once per read, so that the
+ * read path stays one round trip and one map lookup.
+ */
+final class Revalidation<K, V> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Revalidation.class);
+  private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  final CacheCore<K, V> core;
+  final StaleWhileRevalidate policy;
+  /** The read-through loader, or {@code null} if the cache does not read through. */
+  private final Loader<K, V> loader;
+  /** The loader as a background loader, or {@code null} if it is a plain one. */
+  final BackgroundLoader<K, V> generator;
+  private final JobRecords records;
+  final JobExecutor jobs;
+  final RevalidationStatistics counters = new RevalidationStatistics();
+  private final Set<ByteBuffer> refreshing = ConcurrentHashMap.newKeySet();
+
+  Revalidation(CacheCore<K, V> core, StaleWhileRevalidate policy) {
+    this.core = core;
+    this.policy = policy;
+    this.loader = core.readThrough;
+    this.generator = loader != null && loader.target() instanceof BackgroundLoader<K, V> b
+        ? b : null;
+    this.records = core.store.jobRecords();
+    this.jobs = new JobExecutor(core.name, policy.jobThreads(), policy.jobQueue());
+  }
+
+  V get(K key) {
+    long start = System.nanoTime();
+    byte[] encodedKey = core.codec.key(key);
+    TimedValue found = core.store.getWithTtl(encodedKey);
+    V value;
+    if (found == null) {
+      core.statistics.recordMisses(1);
+      value = loader == null ? null
+          : generator != null ? startJob(key, encodedKey, Condition.ABSENT, 1)
+          : loadUnderLease(key, encodedKey);
+    } else {
+      core.statistics.recordHits(1);
+      value = serve(key, encodedKey, found);
+    }
+    core.statistics.recordGetTime(start);
+    return value;
+  }
+
+  private V serve(K key, byte[] encodedKey, TimedValue found) {
+    V value = core.codec.decodeValue(encodedKey, found.bytes());
+    if (loader == null) {
+      return value;
+    }
+    EntryState state = generator == null ? EntryState.ready() : generator.stateOf(value);
+    boolean waiting = state.until() != null && state.until().isAfter(Instant.now());
+    switch (state.kind()) {
+      case PENDING -> {
+        if (waiting) {
+          counters.singleFlightWait();
+          return value;
+        }
+        LOG.info("The generation of {} outlived its lease ({}); starting another", describe(encodedKey),
+            state.until());
+        return startJob(key, encodedKey, Condition.holding(found.bytes()), 1);
+      }
+      case FAILED -> {
+        if (waiting) {
+          counters.backoffHit();
+          return value;
+        }
+        return startJob(key, encodedKey, Condition.holding(found.bytes()),
+            state.failedAttempts() + 1);
+      }
+      default -> {
+        if (found.expires() && policy.isStale(Duration.ofMillis(found.remainingMillis()))) {
+          counters.staleHit();
+          refreshLater(key, encodedKey, found.bytes());
+        }
+        return value;
+      }
+    }
+  }
+
+  /**
+   * Stores a placeholder where {@code condition} holds and hands its generation to the job
+   * executor; if another caller got there first, returns what it stored instead.
+   */
+  private V startJob(K key, byte[] encodedKey, Condition condition, int attempt) {
+    GenerationJob<K, V> job = new GenerationJob<>(this, key, encodedKey, attempt, false);
+    V placeholder = generator.placeholder(key, job);
+    byte[] bytes = core.codec.value(placeholder);
+    Ttl lease = leaseTtl();
+    Sent sent = core.protocol.apply(encodedKey,
+        Write.set(bytes, lease, lease).when(condition).returningPrevious(true), null);
+    if (!sent.applied()) {
+      if (sent.previous() == null) {
+        // what we meant to replace is gone already: compete for the empty entry instead
+        return condition == Condition.ABSENT ? null
+            : startJob(key, encodedKey, Condition.ABSENT, attempt);
+      }
+      counters.singleFlightWait();
+      return core.codec.decodeValue(encodedKey, sent.previous());
+    }
+    announce(key, placeholder, encodedKey, sent);
+    job.placed(bytes);
+    counters.jobStarted();
+    LOG.debug("Generating {} (attempt {}, job {})", describe(encodedKey), attempt, job.id());
+    if (!jobs.submit(job::run)) {
+      counters.jobRejected();
+      withdraw(key, encodedKey, placeholder, bytes);
+      throw new CacheLoaderException("Cannot generate " + describe(encodedKey) + ": the job"
+          + " executor of cache " + core.name + " (" + jobs.capacity() + ") is full or closed."
+          + " Retry later, or raise StaleWhileRevalidate.jobThreads/jobQueue");
+    }
+    return placeholder;
+  }
+
+  private void withdraw(K key, byte[] encodedKey, V placeholder, byte[] bytes) {
+    Sent removed = core.protocol.apply(encodedKey,
+        Write.delete().when(Condition.holding(bytes)), null);
+    if (removed.removed()) {
+      EventBatch<K, V> batch = core.events.batch();
+      batch.removed(key, placeholder);
+      batch.fire();
+    }
+  }
+
+  /** Hands a stale entry to the job executor, unless this JVM already did. */
+  private void refreshLater(K key, byte[] encodedKey, byte[] staleBytes) {
+    ByteBuffer id = ByteBuffer.wrap(encodedKey);
+    if (!refreshing.add(id)) {
+      counters.singleFlightWait();
+      return;
+    }
+    boolean submitted = jobs.submit(() -> {
+      try {
+        refresh(key, encodedKey, staleBytes);
+      } finally {
+        refreshing.remove(id);
+      }
+    });
+    if (!submitted) {
+      refreshing.remove(id);
+      counters.jobRejected();
+      LOG.debug("Not refreshing stale {}: the job executor is full or closed", describe(encodedKey));
+    }
+  }
+
+  /**
+   * Reloads a stale entry under its lease and stores the result if the entry still holds the stale
+   * bytes. A failure leaves the stale entry served and is recorded, so that nobody retries before
+   * the backoff ends.
+   */
+  private void refresh(K key, byte[] encodedKey, byte[] staleBytes) {
+    String token = UUID.randomUUID().toString();
+    JobRecords.Grant grant = records.acquire(encodedKey, token, policy.lease());
+    if (!grant.acquired()) {
+      if (grant.retryAt() != null) {
+        counters.backoffHit();
+      } else {
+        counters.singleFlightWait();
+      }
+      return;
+    }
+    try {
+      if (!Arrays.equals(core.store.get(encodedKey), staleBytes)) {
+        return; // refreshed, replaced or removed since it was read
+      }
+      LOG.debug("Refreshing stale {}", describe(encodedKey));
+      V value = generator != null
+          ? generator.generate(key, new GenerationJob<>(this, key, encodedKey, 1, true))
+          : loader.load(key);
+      if (value == null) {
+        return;
+      }
+      Sent sent = core.protocol.apply(encodedKey, core.expiry.set(core.codec.value(value))
+          .when(Condition.holding(staleBytes))
+          .returningPrevious(core.events.oldValuesRequired()), null);
+      if (sent.applied()) {
+        announce(key, value, encodedKey, sent);
+        counters.refreshed();
+      } else {
+        counters.jobSuperseded();
+      }
+    } catch (Exception e) {
+      Instant retryAt = recordFailure(encodedKey, token, grant.failedAttempts() + 1);
+      counters.refreshFailed();
+      LOG.warn("Refreshing stale {} failed (attempt {}); it stays served until it expires, and no"
+          + " refresh starts before {}", describe(encodedKey), grant.failedAttempts() + 1, retryAt,
+          e);
+    } finally {
+      records.release(encodedKey, token);
+    }
+  }
+
+  /**
+   * A plain loader's miss: one caller among all JVMs loads under the entry's lease, the others
+   * wait for its value. A recent failure is answered with an exception until its retry time.
+   */
+  private V loadUnderLease(K key, byte[] encodedKey) {
+    long deadline = System.nanoTime() + policy.lease().plus(core.store.settings().timeout())
+        .toNanos();
+    String token = UUID.randomUUID().toString();
+    long pause = TimeUnit.MILLISECONDS.toNanos(5);
+    boolean waited = false;
+    while (true) {
+      JobRecords.Grant grant = records.acquire(encodedKey, token, policy.lease());
+      if (grant.acquired()) {
+        return loadAndStore(key, encodedKey, token, grant.failedAttempts());
+      }
+      if (grant.retryAt() != null) {
+        counters.backoffHit();
+        throw new CacheLoaderException("Loading " + describe(encodedKey) + " failed recently; it"
+            + " is not retried before " + grant.retryAt());
+      }
+      if (!waited) {
+        counters.singleFlightWait();
+        waited = true;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new CacheLoaderException("Waited " + policy.lease() + " for another caller loading "
+            + describe(encodedKey) + " without a result");
+      }
+      LockSupport.parkNanos(pause);
+      pause = Math.min(pause * 2, MAX_POLL_NANOS);
+      TimedValue found = core.store.getWithTtl(encodedKey);
+      if (found != null) {
+        return core.codec.decodeValue(encodedKey, found.bytes());
+      }
+    }
+  }
+
+  private V loadAndStore(K key, byte[] encodedKey, String token, int failedBefore) {
+    counters.jobStarted();
+    try {
+      V value = loader.load(key);
+      if (value != null) {
+        Sent sent = core.protocol.apply(encodedKey, core.expiry.set(core.codec.value(value))
+            .when(Condition.ABSENT).returningPrevious(core.events.oldValuesRequired()), null);
+        announce(key, value, encodedKey, sent);
+      }
+      counters.jobSucceeded();
+      records.release(encodedKey, token);
+      return value;
+    } catch (RuntimeException e) {
+      counters.jobFailed();
+      Instant retryAt = recordFailure(encodedKey, token, failedBefore + 1);
+      LOG.warn("Loading {} failed (attempt {}); no retry before {}", describe(encodedKey),
+          failedBefore + 1, retryAt, e);
+      throw e;
+    }
+  }
+
+  /** Records a failure in the job record, if that is possible: the failure itself is reported. */
+  private Instant recordFailure(byte[] encodedKey, String token, int attempts) {
+    Duration delay = policy.backoff().delay(attempts);
+    try {
+      return records.recordFailure(encodedKey, token, attempts, delay,
+          delay.plus(policy.backoff().max()));
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot record the failure of {}: {}", describe(encodedKey), e.toString());
+      return null;
+    }
+  }
+
+  void announce(K key, V value, byte[] encodedKey, Sent sent) {
+    EventBatch<K, V> batch = core.events.batch();
+    core.announceSet(key, value, core.codec.decodeReplaced(encodedKey, sent.previous()), sent,
+        batch);
+    batch.fire();
+  }
+
+  Ttl leaseTtl() {
+    return Ttl.millis(policy.lease().toMillis());
+  }
+
+  String describe(byte[] encodedKey) {
+    return core.store.layout().describe(encodedKey);
+  }
+
+  void close() {
+    jobs.close(core.store.settings().timeout().toMillis());
+  }
+}
