@@ -31,6 +31,8 @@ final class GenerationJob<K, V> implements Job<V> {
   private Instant leaseUntil;
   /** What the entry holds while this job owns it: its latest placeholder. */
   private byte[] placed;
+  /** Whether a write found the entry no longer holding this job's placeholder. */
+  private boolean superseded;
 
   GenerationJob(Revalidation<K, V> revalidation, K key, byte[] encodedKey, int attempt,
       boolean refresh) {
@@ -140,6 +142,10 @@ final class GenerationJob<K, V> implements Job<V> {
         .when(Condition.holding(placed))
         .returningPrevious(revalidation.core.events.oldValuesRequired()), null);
     if (!sent.applied()) {
+      if (superseded) {
+        return false;
+      }
+      superseded = true;
       revalidation.counters.jobSuperseded();
       LOG.info("Dropping the result of job {} for {}: the entry no longer holds its placeholder",
           id, revalidation.describe(encodedKey));

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,7 @@ final class Revalidation<K, V> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Revalidation.class);
   private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final int MAX_BACKED_OFF = 10_000;
 
   final CacheCore<K, V> core;
   final StaleWhileRevalidate policy;
@@ -52,6 +54,12 @@ final class Revalidation<K, V> {
   final JobExecutor jobs;
   final RevalidationStatistics counters = new RevalidationStatistics();
   private final Set<ByteBuffer> refreshing = ConcurrentHashMap.newKeySet();
+  /**
+   * Retry times of failed refreshes this JVM has learnt from the job records, so that stale reads
+   * during a backoff do not each send the executor to ask Redis again. Bounded: dropped whole
+   * when full, which only costs those questions.
+   */
+  private final Map<ByteBuffer, Instant> backedOff = new ConcurrentHashMap<>();
 
   Revalidation(CacheCore<K, V> core, StaleWhileRevalidate policy) {
     this.core = core;
@@ -163,13 +171,27 @@ final class Revalidation<K, V> {
   /** Hands a stale entry to the job executor, unless this JVM already did. */
   private void refreshLater(K key, byte[] encodedKey, byte[] staleBytes) {
     ByteBuffer id = ByteBuffer.wrap(encodedKey);
+    Instant retryAt = backedOff.get(id);
+    if (retryAt != null) {
+      if (retryAt.isAfter(Instant.now())) {
+        counters.backoffHit();
+        return;
+      }
+      backedOff.remove(id, retryAt);
+    }
     if (!refreshing.add(id)) {
       counters.singleFlightWait();
       return;
     }
     boolean submitted = jobs.submit(() -> {
       try {
-        refresh(key, encodedKey, staleBytes);
+        Instant notBefore = refresh(key, encodedKey, staleBytes);
+        if (notBefore != null) {
+          if (backedOff.size() >= MAX_BACKED_OFF) {
+            backedOff.clear();
+          }
+          backedOff.put(id, notBefore);
+        }
       } finally {
         refreshing.remove(id);
       }
@@ -185,8 +207,11 @@ final class Revalidation<K, V> {
    * Reloads a stale entry under its lease and stores the result if the entry still holds the stale
    * bytes. A failure leaves the stale entry served and is recorded, so that nobody retries before
    * the backoff ends.
+   *
+   * @return when a refresh may be tried again, if a failure (this one or an earlier one) holds
+   *     refreshes back; else {@code null}
    */
-  private void refresh(K key, byte[] encodedKey, byte[] staleBytes) {
+  private Instant refresh(K key, byte[] encodedKey, byte[] staleBytes) {
     String token = UUID.randomUUID().toString();
     JobRecords.Grant grant = records.acquire(encodedKey, token, policy.lease());
     if (!grant.acquired()) {
@@ -195,18 +220,19 @@ final class Revalidation<K, V> {
       } else {
         counters.singleFlightWait();
       }
-      return;
+      return grant.retryAt();
     }
     try {
       if (!Arrays.equals(core.store.get(encodedKey), staleBytes)) {
-        return; // refreshed, replaced or removed since it was read
+        return null; // refreshed, replaced or removed since it was read
       }
       LOG.debug("Refreshing stale {}", describe(encodedKey));
       V value = generator != null
-          ? generator.generate(key, new GenerationJob<>(this, key, encodedKey, 1, true))
+          ? generator.generate(key,
+              new GenerationJob<>(this, key, encodedKey, grant.failedAttempts() + 1, true))
           : loader.load(key);
       if (value == null) {
-        return;
+        return null;
       }
       Sent sent = core.protocol.apply(encodedKey, core.expiry.set(core.codec.value(value))
           .when(Condition.holding(staleBytes))
@@ -217,14 +243,31 @@ final class Revalidation<K, V> {
       } else {
         counters.jobSuperseded();
       }
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.info("The refresh of {} was interrupted (the cache is closing); not a failure",
+          describe(encodedKey));
+      return null;
     } catch (Exception e) {
       Instant retryAt = recordFailure(encodedKey, token, grant.failedAttempts() + 1);
       counters.refreshFailed();
       LOG.warn("Refreshing stale {} failed (attempt {}); it stays served until it expires, and no"
           + " refresh starts before {}", describe(encodedKey), grant.failedAttempts() + 1, retryAt,
           e);
+      return retryAt;
     } finally {
+      releaseQuietly(encodedKey, token);
+    }
+  }
+
+  /** Gives a lease back; if Redis or the manager is gone, the lease simply runs out. */
+  private void releaseQuietly(byte[] encodedKey, String token) {
+    try {
       records.release(encodedKey, token);
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot give back the lease of {}; it runs out by itself: {}",
+          describe(encodedKey), e.toString());
     }
   }
 
@@ -241,6 +284,12 @@ final class Revalidation<K, V> {
     while (true) {
       JobRecords.Grant grant = records.acquire(encodedKey, token, policy.lease());
       if (grant.acquired()) {
+        // the previous holder may have stored the value between our read and our lease
+        TimedValue stored = core.store.getWithTtl(encodedKey);
+        if (stored != null) {
+          releaseQuietly(encodedKey, token);
+          return core.codec.decodeValue(encodedKey, stored.bytes());
+        }
         return loadAndStore(key, encodedKey, token, grant.failedAttempts());
       }
       if (grant.retryAt() != null) {
@@ -275,7 +324,7 @@ final class Revalidation<K, V> {
         announce(key, value, encodedKey, sent);
       }
       counters.jobSucceeded();
-      records.release(encodedKey, token);
+      releaseQuietly(encodedKey, token);
       return value;
     } catch (RuntimeException e) {
       counters.jobFailed();
