@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +52,11 @@ final class Revalidation<K, V> {
   private final JobRecords records;
   final JobExecutor jobs;
   final RevalidationStatistics counters = new RevalidationStatistics();
-  private final Set<ByteBuffer> refreshing = ConcurrentHashMap.newKeySet();
+  /**
+   * The stale entries this JVM has handed to the job executor, each until its lease ends: a
+   * refresh that hangs past its lease no longer holds the key back.
+   */
+  private final Map<ByteBuffer, Instant> refreshing = new ConcurrentHashMap<>();
   /**
    * Retry times of failed refreshes this JVM has learnt from the job records, so that stale reads
    * during a backoff do not each send the executor to ask Redis again. Bounded: dropped whole
@@ -171,15 +174,18 @@ final class Revalidation<K, V> {
   /** Hands a stale entry to the job executor, unless this JVM already did. */
   private void refreshLater(K key, byte[] encodedKey, byte[] staleBytes) {
     ByteBuffer id = ByteBuffer.wrap(encodedKey);
+    Instant now = Instant.now();
     Instant retryAt = backedOff.get(id);
     if (retryAt != null) {
-      if (retryAt.isAfter(Instant.now())) {
+      if (retryAt.isAfter(now)) {
         counters.backoffHit();
         return;
       }
       backedOff.remove(id, retryAt);
     }
-    if (!refreshing.add(id)) {
+    Instant until = now.plus(policy.lease());
+    Instant running = refreshing.putIfAbsent(id, until);
+    if (running != null && (running.isAfter(now) || !refreshing.replace(id, running, until))) {
       counters.singleFlightWait();
       return;
     }
@@ -193,11 +199,11 @@ final class Revalidation<K, V> {
           backedOff.put(id, notBefore);
         }
       } finally {
-        refreshing.remove(id);
+        refreshing.remove(id, until);
       }
     });
     if (!submitted) {
-      refreshing.remove(id);
+      refreshing.remove(id, until);
       counters.jobRejected();
       LOG.debug("Not refreshing stale {}: the job executor is full or closed", describe(encodedKey));
     }
