@@ -26,7 +26,8 @@ final class GenerationJob<K, V> implements Job<V> {
   private final byte[] encodedKey;
   private final String id = UUID.randomUUID().toString();
   private final int attempt;
-  private final boolean refresh;
+  /** For a refresh, the token of the lease it runs under; {@code null} for a miss. */
+  private final String leaseToken;
   private final Instant requestedAt = Instant.now();
   private Instant leaseUntil;
   /** What the entry holds while this job owns it: its latest placeholder. */
@@ -34,13 +35,17 @@ final class GenerationJob<K, V> implements Job<V> {
   /** Whether a write found the entry no longer holding this job's placeholder. */
   private boolean superseded;
 
+  /**
+   * @param leaseToken for a refresh, the token of the lease it runs under; {@code null} for a job
+   *     that fills a miss with a placeholder
+   */
   GenerationJob(Revalidation<K, V> revalidation, K key, byte[] encodedKey, int attempt,
-      boolean refresh) {
+      String leaseToken) {
     this.revalidation = revalidation;
     this.key = key;
     this.encodedKey = encodedKey;
     this.attempt = attempt;
-    this.refresh = refresh;
+    this.leaseToken = leaseToken;
     this.leaseUntil = requestedAt.plus(revalidation.policy.lease());
   }
 
@@ -66,7 +71,11 @@ final class GenerationJob<K, V> implements Job<V> {
 
   @Override
   public boolean isRefresh() {
-    return refresh;
+    return leaseToken != null;
+  }
+
+  private synchronized boolean isSuperseded() {
+    return superseded;
   }
 
   synchronized void placed(byte[] bytes) {
@@ -75,8 +84,9 @@ final class GenerationJob<K, V> implements Job<V> {
 
   @Override
   public synchronized boolean update(Function<? super Job<V>, ? extends V> placeholder) {
-    if (refresh) {
-      return true;
+    if (leaseToken != null) {
+      leaseUntil = Instant.now().plus(revalidation.policy.lease());
+      return revalidation.extendLease(encodedKey, leaseToken);
     }
     if (placed == null) {
       return false;
@@ -100,13 +110,16 @@ final class GenerationJob<K, V> implements Job<V> {
       if (value == null) {
         throw new IllegalStateException(revalidation.generator + " generated null");
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      LOG.info("Job {} for {} was interrupted (the cache is closing); its placeholder expires by"
-          + " lease", id, revalidation.describe(encodedKey));
-      return;
     } catch (Exception e) {
-      fail(e);
+      if (revalidation.stoppedByClose(e)) {
+        LOG.info("Job {} for {} stopped because the cache is closing; its placeholder expires by"
+            + " lease", id, revalidation.describe(encodedKey));
+      } else if (isSuperseded()) {
+        LOG.info("Job {} for {} gave up after a newer job replaced its placeholder", id,
+            revalidation.describe(encodedKey));
+      } else {
+        fail(e);
+      }
       return;
     }
     try {

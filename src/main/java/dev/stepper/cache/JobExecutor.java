@@ -29,6 +29,8 @@ final class JobExecutor {
     this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, waiting, runnable -> {
       Thread thread = new Thread(runnable, "stepper-jobs-" + cacheName + "-" + count.incrementAndGet());
       thread.setDaemon(true);
+      thread.setUncaughtExceptionHandler((t, e) ->
+          LOG.error("Cache {}: a job failed outside its own error handling", cacheName, e));
       return thread;
     });
     pool.allowCoreThreadTimeOut(true);
@@ -51,16 +53,23 @@ final class JobExecutor {
   }
 
   /**
-   * Stops taking jobs and lets the running ones finish within the bound. A job still running
-   * after it is interrupted; whatever it has not stored stays a placeholder that expires by lease.
+   * Stops taking jobs and lets the running ones finish within the bound; then interrupts the rest
+   * and gives them the bound again to stop, so that they do not outlive the loader and the
+   * connection that close next. Whatever a job has not stored stays a placeholder that expires by
+   * lease.
    */
   void close(long timeoutMillis) {
     pool.shutdown();
     try {
+      if (pool.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
+        return;
+      }
+      LOG.warn("Cache {}: {} generation jobs still run after {} ms; interrupting them, their"
+          + " placeholders expire by lease", cacheName, pool.getActiveCount(), timeoutMillis);
+      pool.shutdownNow();
       if (!pool.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
-        LOG.warn("Cache {}: {} generation jobs still run after {} ms; interrupting them, their"
-            + " placeholders expire by lease", cacheName, pool.getActiveCount(), timeoutMillis);
-        pool.shutdownNow();
+        LOG.warn("Cache {}: {} generation jobs ignore interrupts; closing without them (their"
+            + " writes will fail)", cacheName, pool.getActiveCount());
       }
     } catch (InterruptedException e) {
       pool.shutdownNow();

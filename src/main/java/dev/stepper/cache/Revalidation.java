@@ -63,6 +63,7 @@ final class Revalidation<K, V> {
    * when full, which only costs those questions.
    */
   private final Map<ByteBuffer, Instant> backedOff = new ConcurrentHashMap<>();
+  private volatile boolean closing;
 
   Revalidation(CacheCore<K, V> core, StaleWhileRevalidate policy) {
     this.core = core;
@@ -132,7 +133,7 @@ final class Revalidation<K, V> {
    * executor; if another caller got there first, returns what it stored instead.
    */
   private V startJob(K key, byte[] encodedKey, Condition condition, int attempt) {
-    GenerationJob<K, V> job = new GenerationJob<>(this, key, encodedKey, attempt, false);
+    GenerationJob<K, V> job = new GenerationJob<>(this, key, encodedKey, attempt, null);
     V placeholder = generator.placeholder(key, job);
     byte[] bytes = core.codec.value(placeholder);
     Ttl lease = leaseTtl();
@@ -153,7 +154,7 @@ final class Revalidation<K, V> {
     LOG.debug("Generating {} (attempt {}, job {})", describe(encodedKey), attempt, job.id());
     if (!jobs.submit(job::run)) {
       counters.jobRejected();
-      withdraw(key, encodedKey, placeholder, bytes);
+      withdraw(key, encodedKey, placeholder, bytes, sent.previous());
       throw new CacheLoaderException("Cannot generate " + describe(encodedKey) + ": the job"
           + " executor of cache " + core.name + " (" + jobs.capacity() + ") is full or closed."
           + " Retry later, or raise StaleWhileRevalidate.jobThreads/jobQueue");
@@ -161,14 +162,23 @@ final class Revalidation<K, V> {
     return placeholder;
   }
 
-  private void withdraw(K key, byte[] encodedKey, V placeholder, byte[] bytes) {
-    Sent removed = core.protocol.apply(encodedKey,
-        Write.delete().when(Condition.holding(bytes)), null);
-    if (removed.removed()) {
-      EventBatch<K, V> batch = core.events.batch();
-      batch.removed(key, placeholder);
-      batch.fire();
+  /**
+   * Takes back a placeholder whose job could not be queued, putting back what it replaced: a
+   * failure record keeps its attempt count, an expired placeholder lets the next reader try.
+   */
+  private void withdraw(K key, byte[] encodedKey, V placeholder, byte[] bytes, byte[] replaced) {
+    Write undo = replaced == null ? Write.delete() : Write.set(replaced, Ttl.KEEP, Ttl.KEEP);
+    Sent sent = core.protocol.apply(encodedKey, undo.when(Condition.holding(bytes)), null);
+    if (!sent.applied()) {
+      return;
     }
+    EventBatch<K, V> batch = core.events.batch();
+    if (replaced == null) {
+      batch.removed(key, placeholder);
+    } else {
+      batch.updated(key, core.codec.decodeReplaced(encodedKey, replaced), placeholder);
+    }
+    batch.fire();
   }
 
   /** Hands a stale entry to the job executor, unless this JVM already did. */
@@ -198,6 +208,10 @@ final class Revalidation<K, V> {
           }
           backedOff.put(id, notBefore);
         }
+      } catch (RuntimeException e) {
+        // Redis failed around the refresh (not the loader, whose failures are recorded)
+        LOG.warn("Cannot refresh stale {}; it stays served: {}", describe(encodedKey),
+            e.toString());
       } finally {
         refreshing.remove(id, until);
       }
@@ -214,8 +228,8 @@ final class Revalidation<K, V> {
    * bytes. A failure leaves the stale entry served and is recorded, so that nobody retries before
    * the backoff ends.
    *
-   * @return when a refresh may be tried again, if a failure (this one or an earlier one) holds
-   *     refreshes back; else {@code null}
+   * @return when this JVM may try again: after a failure's retry time, or after the lease of
+   *     another JVM's refresh; {@code null} if it may try at once
    */
   private Instant refresh(K key, byte[] encodedKey, byte[] staleBytes) {
     String token = UUID.randomUUID().toString();
@@ -223,10 +237,10 @@ final class Revalidation<K, V> {
     if (!grant.acquired()) {
       if (grant.retryAt() != null) {
         counters.backoffHit();
-      } else {
-        counters.singleFlightWait();
+        return grant.retryAt();
       }
-      return grant.retryAt();
+      counters.singleFlightWait();
+      return Instant.now().plus(grant.heldFor());
     }
     try {
       if (!Arrays.equals(core.store.get(encodedKey), staleBytes)) {
@@ -235,7 +249,7 @@ final class Revalidation<K, V> {
       LOG.debug("Refreshing stale {}", describe(encodedKey));
       V value = generator != null
           ? generator.generate(key,
-              new GenerationJob<>(this, key, encodedKey, grant.failedAttempts() + 1, true))
+              new GenerationJob<>(this, key, encodedKey, grant.failedAttempts() + 1, token))
           : loader.load(key);
       if (value == null) {
         return null;
@@ -250,12 +264,12 @@ final class Revalidation<K, V> {
         counters.jobSuperseded();
       }
       return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      LOG.info("The refresh of {} was interrupted (the cache is closing); not a failure",
-          describe(encodedKey));
-      return null;
     } catch (Exception e) {
+      if (stoppedByClose(e)) {
+        LOG.info("The refresh of {} stopped because the cache is closing; not a failure",
+            describe(encodedKey));
+        return null;
+      }
       Instant retryAt = recordFailure(encodedKey, token, grant.failedAttempts() + 1);
       counters.refreshFailed();
       LOG.warn("Refreshing stale {} failed (attempt {}); it stays served until it expires, and no"
@@ -265,6 +279,22 @@ final class Revalidation<K, V> {
     } finally {
       releaseQuietly(encodedKey, token);
     }
+  }
+
+  /**
+   * Whether a failure comes from closing the cache, which interrupts its jobs: loaders may wrap the
+   * interrupt in any exception. Such a failure is not recorded, since no JVM should back off.
+   */
+  boolean stoppedByClose(Exception failure) {
+    if (failure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    return closing || Thread.currentThread().isInterrupted();
+  }
+
+  /** Renews a refresh's lease while its generator shows progress. */
+  boolean extendLease(byte[] encodedKey, String token) {
+    return records.extend(encodedKey, token, policy.lease());
   }
 
   /** Gives a lease back; if Redis or the manager is gone, the lease simply runs out. */
@@ -333,6 +363,9 @@ final class Revalidation<K, V> {
       releaseQuietly(encodedKey, token);
       return value;
     } catch (RuntimeException e) {
+      if (stoppedByClose(e)) {
+        throw e;
+      }
       counters.jobFailed();
       Instant retryAt = recordFailure(encodedKey, token, failedBefore + 1);
       LOG.warn("Loading {} failed (attempt {}); no retry before {}", describe(encodedKey),
@@ -369,6 +402,7 @@ final class Revalidation<K, V> {
   }
 
   void close() {
+    closing = true;
     jobs.close(core.store.settings().timeout().toMillis());
   }
 }

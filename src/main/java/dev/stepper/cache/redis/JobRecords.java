@@ -31,8 +31,10 @@ public final class JobRecords {
    * @param failedAttempts when acquired, how many generations failed before (0 if none recorded)
    * @param retryAt when not acquired because of a recorded failure, when a retry is allowed;
    *     {@code null} while another holder's lease runs
+   * @param heldFor when not acquired because another holder's lease runs, how long it still runs;
+   *     else zero
    */
-  public record Grant(boolean acquired, int failedAttempts, Instant retryAt) {}
+  public record Grant(boolean acquired, int failedAttempts, Instant retryAt, Duration heldFor) {}
 
   /**
    * Takes the lease of an entry unless someone holds it or a failure's retry time has not come.
@@ -45,10 +47,23 @@ public final class JobRecords {
   public Grant acquire(byte[] key, String token, Duration lease) {
     List<Long> reply = run(key, "A", token, Long.toString(lease.toMillis()));
     if (reply.get(0) == 1L) {
-      return new Grant(true, reply.get(1).intValue(), null);
+      return new Grant(true, reply.get(1).intValue(), null, Duration.ZERO);
     }
     long retryAt = reply.get(1);
-    return new Grant(false, 0, retryAt == 0 ? null : Instant.ofEpochMilli(retryAt));
+    return new Grant(false, 0, retryAt == 0 ? null : Instant.ofEpochMilli(retryAt),
+        Duration.ofMillis(reply.get(2)));
+  }
+
+  /**
+   * Renews a lease for a holder whose work outlasts it, so that nobody takes it over meanwhile.
+   *
+   * @param key the entry's encoded key
+   * @param token the holder's token
+   * @param lease how long the lease lasts from now
+   * @return whether the caller still held the lease
+   */
+  public boolean extend(byte[] key, String token, Duration lease) {
+    return run(key, "E", token, Long.toString(lease.toMillis())).get(0) == 1L;
   }
 
   /**

@@ -5,10 +5,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -18,7 +18,11 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProviderChain implements ReportGenerator {
 
-  /** Provider calls run here so that a hung provider can be left behind at its deadline. */
+  /**
+   * Provider calls run here so that a caller can stop waiting at the deadline and interrupt the
+   * call. There are at most as many calls at once as job threads, plus providers that ignore
+   * interrupts.
+   */
   private static final ExecutorService CALLS = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "stepper-report-provider");
     thread.setDaemon(true);
@@ -60,28 +64,23 @@ public final class ProviderChain implements ReportGenerator {
         break;
       }
       long start = System.nanoTime();
-      CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> {
-        try {
-          return provider.write(key);
-        } catch (RuntimeException e) {
-          throw e;
-        } catch (Exception e) {
-          throw new ProviderFailure(e);
-        }
-      }, CALLS);
+      Future<String> call = CALLS.submit(() -> provider.write(key));
       try {
         String content = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         tried.add(new ProviderAttempt(provider.name(), ProviderAttempt.Outcome.OK, null, null,
             millisSince(start)));
         return new Report.Hydrated(content, Instant.now(), tried);
       } catch (TimeoutException e) {
-        call.cancel(true);
+        call.cancel(true); // interrupts the provider, which should give up
         tried.add(new ProviderAttempt(provider.name(), ProviderAttempt.Outcome.TIMEOUT, null,
             "no answer within " + timeout.toMillis() + " ms", millisSince(start)));
       } catch (ExecutionException e) {
-        Throwable cause = e.getCause() instanceof ProviderFailure f ? f.getCause() : e.getCause();
+        Throwable cause = e.getCause();
         tried.add(new ProviderAttempt(provider.name(), ProviderAttempt.Outcome.ERROR,
             cause.getClass().getName(), String.valueOf(cause.getMessage()), millisSince(start)));
+      } catch (InterruptedException e) {
+        call.cancel(true);
+        throw e;
       }
     }
     throw new AllProvidersFailedException(key, tried);
@@ -89,14 +88,5 @@ public final class ProviderChain implements ReportGenerator {
 
   private static long millisSince(long startNanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-  }
-
-  /** Carries a provider's checked exception out of the call. */
-  private static final class ProviderFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    ProviderFailure(Exception cause) {
-      super(cause);
-    }
   }
 }

@@ -49,7 +49,7 @@ public sealed interface Report {
     public Hydrated {
       Objects.requireNonNull(content, "content");
       Objects.requireNonNull(generatedAt, "generatedAt");
-      providers = List.copyOf(providers);
+      providers = providers == null ? List.of() : List.copyOf(providers);
     }
   }
 
@@ -69,6 +69,10 @@ public sealed interface Report {
       Objects.requireNonNull(error, "error");
       Objects.requireNonNull(failedAt, "failedAt");
       Objects.requireNonNull(retryAt, "retryAt");
+      if (attempts < 1) {
+        throw new IllegalArgumentException("A failed report counts at least 1 attempt, was "
+            + attempts);
+      }
       providers = providers == null ? List.of() : List.copyOf(providers);
     }
   }
@@ -84,6 +88,7 @@ public sealed interface Report {
     /** Checks the fields. */
     public Progress {
       Objects.requireNonNull(stage, "stage");
+      Objects.requireNonNull(updatedAt, "updatedAt");
       if (percent < 0 || percent > 100) {
         throw new IllegalArgumentException("Progress percent must be 0-100, was " + percent);
       }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Factory;
@@ -63,7 +64,9 @@ public final class ReportCache {
   }
 
   /**
-   * Opens the manager's cache {@value #NAME}, creating it with {@link #configuration} if needed.
+   * Opens the manager's cache {@value #NAME}, creating it with {@link #configuration} if needed. A
+   * cache that exists already (declared in a configuration file, or created by another caller) is
+   * used as it is configured: {@code policy} and {@code generator} then play no part.
    *
    * @param manager the cache manager; prefix {@code stepper} gives keys like
    *     {@code stepper:report:user123:shaabc}
@@ -75,7 +78,15 @@ public final class ReportCache {
       ReportGenerator generator) {
     Cache<ReportKey, Report> cache = manager.getCache(NAME, ReportKey.class, Report.class);
     if (cache == null) {
-      cache = manager.createCache(NAME, configuration(policy, generator));
+      try {
+        cache = manager.createCache(NAME, configuration(policy, generator));
+      } catch (CacheException e) {
+        // another thread created it in between
+        cache = manager.getCache(NAME, ReportKey.class, Report.class);
+        if (cache == null) {
+          throw e;
+        }
+      }
     }
     return of(cache);
   }

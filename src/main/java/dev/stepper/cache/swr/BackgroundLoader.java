@@ -29,7 +29,9 @@ public interface BackgroundLoader<K, V> extends CacheLoader<K, V> {
    *
    * @param key the entry's key
    * @param job the job about to run
-   * @return the placeholder, whose {@link #stateOf} is pending until {@link Job#leaseUntil()}
+   * @return the placeholder, whose {@link #stateOf} is pending until {@link Job#leaseUntil()}. It
+   *     must carry {@link Job#id()}: a job's results replace the entry only while it holds
+   *     exactly that job's placeholder, so placeholders of two jobs must never be equal.
    */
   V placeholder(K key, Job<V> job);
 

@@ -46,8 +46,9 @@ public final class Backoff implements Serializable {
     if (initial.isNegative() || initial.isZero()) {
       throw new IllegalArgumentException("Backoff initial delay must be positive, was " + initial);
     }
-    if (!(multiplier >= 1)) {
-      throw new IllegalArgumentException("Backoff multiplier must be at least 1, was " + multiplier);
+    if (!(multiplier >= 1) || Double.isInfinite(multiplier)) {
+      throw new IllegalArgumentException("Backoff multiplier must be a finite number of at least 1,"
+          + " was " + multiplier);
     }
     if (max.compareTo(initial) < 0) {
       throw new IllegalArgumentException(
@@ -71,17 +72,36 @@ public final class Backoff implements Serializable {
   /**
    * @param failures failed attempts so far, at least 1
    * @return how long to wait before the next attempt
+   * @throws IllegalArgumentException if {@code failures} is less than 1
    */
   public Duration delay(int failures) {
-    double millis = initial.toMillis() * Math.pow(multiplier, Math.max(0, failures - 1));
+    if (failures < 1) {
+      throw new IllegalArgumentException("A backoff follows at least 1 failure, was " + failures);
+    }
+    double millis = initial.toMillis() * Math.pow(multiplier, failures - 1);
     double capped = Math.min(millis, max.toMillis());
     double jittered = capped * (1 - jitter * ThreadLocalRandom.current().nextDouble());
     return Duration.ofMillis(Math.max(1, Math.round(jittered)));
   }
 
+  /** @return the delay after the first failure */
+  public Duration initial() {
+    return initial;
+  }
+
+  /** @return how much each further failure multiplies the delay */
+  public double multiplier() {
+    return multiplier;
+  }
+
   /** @return the longest delay */
   public Duration max() {
     return max;
+  }
+
+  /** @return the largest share of a delay taken off at random */
+  public double jitter() {
+    return jitter;
   }
 
   @Override

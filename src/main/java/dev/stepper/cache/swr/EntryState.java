@@ -32,6 +32,11 @@ public record EntryState(Kind kind, Instant until, int failedAttempts) {
       throw new IllegalArgumentException("A " + kind + " state " + (until == null
           ? "needs a time until which it holds" : "has no time limit"));
     }
+    if ((kind == Kind.FAILED) != (failedAttempts > 0) || failedAttempts < 0) {
+      throw new IllegalArgumentException(kind == Kind.FAILED
+          ? "A FAILED state counts at least 1 failed attempt, was " + failedAttempts
+          : "Only a FAILED state counts failed attempts; " + kind + " had " + failedAttempts);
+    }
   }
 
   /** @return the state of a real value */
@@ -51,8 +56,10 @@ public record EntryState(Kind kind, Instant until, int failedAttempts) {
    * @param failedAttempts how many generations failed in a row, at least 1
    * @param retryAt when a new generation may start
    * @return the state of a failure record
+   * @throws IllegalArgumentException if {@code failedAttempts} is less than 1
    */
   public static EntryState failed(int failedAttempts, Instant retryAt) {
-    return new EntryState(Kind.FAILED, retryAt, Math.max(1, failedAttempts));
+    return new EntryState(Kind.FAILED, Objects.requireNonNull(retryAt, "retryAt"),
+        failedAttempts);
   }
 }
