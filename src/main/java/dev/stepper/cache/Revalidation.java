@@ -106,8 +106,8 @@ final class Revalidation<K, V> {
           counters.singleFlightWait();
           return value;
         }
-        LOG.info("The generation of {} outlived its lease ({}); starting another", describe(encodedKey),
-            state.until());
+        LOG.info("The generation of {} outlived its lease ({}); starting another",
+            describe(encodedKey), state.until());
         return startJob(key, encodedKey, Condition.holding(found.bytes()), 1);
       }
       case FAILED -> {

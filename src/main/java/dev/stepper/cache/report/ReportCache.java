@@ -205,6 +205,10 @@ public final class ReportCache {
   }
 
   /**
+   * Judges a report by its {@code generatedAt}. The cache itself judges an entry by the time
+   * Redis still keeps it; the two agree for reports stored when they were generated, as the
+   * cache's jobs store them.
+   *
    * @param report a cache entry
    * @return whether it is a finished report still in its fresh window
    */

@@ -106,7 +106,8 @@ public final class StaleWhileRevalidate implements ExpiryPolicy, Serializable {
 
   /**
    * @param capacity how many generations may wait for a thread; at least 0. When it is full a
-   *     request that would start one fails with a {@link javax.cache.integration.CacheLoaderException}.
+   *     request that would start one fails with a
+   *     {@link javax.cache.integration.CacheLoaderException}.
    * @return this policy with that queue
    */
   public StaleWhileRevalidate jobQueue(int capacity) {
