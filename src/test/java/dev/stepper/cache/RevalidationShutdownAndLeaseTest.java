@@ -1,0 +1,304 @@
+package dev.stepper.cache;
+
+import static dev.stepper.cache.RevalidationFixture.CACHE;
+import static dev.stepper.cache.RevalidationFixture.WAIT;
+import static dev.stepper.cache.RevalidationFixture.age;
+import static dev.stepper.cache.RevalidationFixture.config;
+import static dev.stepper.cache.RevalidationFixture.entryKey;
+import static dev.stepper.cache.RevalidationFixture.isFailed;
+import static dev.stepper.cache.RevalidationFixture.isPending;
+import static dev.stepper.cache.RevalidationFixture.leaseKey;
+import static dev.stepper.cache.RevalidationFixture.longWindows;
+import static dev.stepper.cache.RevalidationFixture.record;
+import static dev.stepper.cache.RevalidationFixture.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stepper.cache.RevalidationFixture.Generator;
+import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.RedisEndpoint;
+import dev.stepper.cache.testing.RedisTest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Closing a cache or its manager while jobs run, job records that are not ours, and the lease of
+ * a long refresh: closing is never recorded as a failure, even when the generator wraps the
+ * interrupt; the manager closes only after its jobs stopped; a malformed job record counts as
+ * none; a refresh that shows progress keeps its lease, one that stays silent past it is presumed
+ * dead; and a manager that found another one's lease stops asking Redis until that lease ends.
+ */
+@RedisTest
+@Timeout(30)
+class RevalidationShutdownAndLeaseTest {
+
+  private final ManagerFixture fixture = new ManagerFixture();
+  /** Holds a job until the test lets it go; opened after every test. */
+  private final CountDownLatch release = new CountDownLatch(1);
+  private String prefix;
+  private URI uri;
+  private RawRedis raw;
+
+  @BeforeEach
+  void connect(RedisEndpoint redis) {
+    prefix = RedisEndpoint.uniquePrefix("swr-shutdown");
+    uri = redis.uriWithPrefix(prefix);
+    raw = fixture.own(new RawRedis(redis.uri()));
+  }
+
+  @AfterEach
+  void close() {
+    release.countDown();
+    fixture.close();
+  }
+
+  /** @return the test's URI whose manager waits {@code timeout} for its jobs when it closes */
+  private URI withTimeout(String timeout) {
+    return URI.create(uri + "&timeout=" + timeout);
+  }
+
+  private void holdUntilReleased() throws InterruptedException {
+    if (!release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("the test never released the job");
+    }
+  }
+
+  private static void awaitEnd(AtomicReference<Thread> jobThread) {
+    Await.until(WAIT, "the job thread to end", () -> !jobThread.get().isAlive());
+  }
+
+  // ---- closing
+
+  @Test
+  void closingTheCacheDuringAJobStoresNoFailureEvenIfTheGeneratorWrapsTheInterrupt() {
+    var jobThread = new AtomicReference<Thread>();
+    var generator = new Generator().answering((key, job, call) -> {
+      jobThread.set(Thread.currentThread());
+      try {
+        holdUntilReleased(); // never released before close: interrupted
+      } catch (InterruptedException e) {
+        throw new IllegalStateException("report service call interrupted", e); // flag cleared
+      }
+      return "value";
+    });
+    Cache<String, String> cache = fixture.manager(withTimeout("500ms"))
+        .createCache(CACHE, config(longWindows(), generator));
+    String placeholder = cache.get("k");
+    assertTrue(isPending(placeholder), placeholder);
+    Await.until(WAIT, "the job to start", () -> jobThread.get() != null);
+
+    cache.close(); // waits 500 ms, then interrupts
+    awaitEnd(jobThread); // whatever it stored, it has stored
+
+    String stored = text(raw, entryKey(prefix, "k"));
+    assertFalse(isFailed(stored), "closing the cache stored a failure record: " + stored);
+    assertEquals(placeholder, stored, "the placeholder stays, to expire by its lease");
+    assertEquals(1, generator.calls().size());
+  }
+
+  @Test
+  void closingTheCacheDuringARefreshRecordsNoFailureEvenIfTheGeneratorWrapsTheInterrupt() {
+    var jobThread = new AtomicReference<Thread>();
+    var generator = new Generator().answering((key, job, call) -> {
+      jobThread.set(Thread.currentThread());
+      try {
+        holdUntilReleased();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException("report service call interrupted", e);
+      }
+      return "v2";
+    });
+    Cache<String, String> cache = fixture.manager(withTimeout("500ms"))
+        .createCache(CACHE, config(longWindows(), generator));
+    cache.put("k", "v1");
+    age(raw, entryKey(prefix, "k"), 9_000);
+    assertEquals("v1", cache.get("k"));
+    Await.until(WAIT, "the refresh to start", () -> jobThread.get() != null);
+    assertTrue(generator.calls().get(0).refresh());
+
+    cache.close();
+    awaitEnd(jobThread);
+
+    assertNull(record(raw, leaseKey(prefix, "k")),
+        "closing the cache left a job record, an F| one holds off every manager's refresh");
+    assertEquals("v1", text(raw, entryKey(prefix, "k")));
+  }
+
+  @Test
+  void closingTheManagerWaitsForAJobThatStopsWhenInterrupted() {
+    String cacheName = "swr-close-" + prefix;
+    var jobThread = new AtomicReference<Thread>();
+    var stopped = new AtomicBoolean();
+    var generator = new Generator().answering((key, job, call) -> {
+      jobThread.set(Thread.currentThread());
+      try {
+        holdUntilReleased();
+        return "value";
+      } catch (InterruptedException e) {
+        Thread.sleep(600); // winds down, well within the second wait of the 1 s timeout
+        stopped.set(true);
+        throw e;
+      }
+    });
+    CacheManager manager = fixture.manager(withTimeout("1s"));
+    Cache<String, String> cache = manager.createCache(cacheName, config(longWindows(), generator));
+    assertTrue(isPending(cache.get("k")));
+    Await.until(WAIT, "the job to start", () -> jobThread.get() != null);
+
+    long start = System.nanoTime();
+    manager.close(); // waits 1 s, interrupts, waits up to 1 s more
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertTrue(stopped.get(), "manager.close() returned after " + tookMillis + " ms while the"
+        + " interrupted job was still winding down");
+    assertTrue(tookMillis < 5_000, "manager.close() took " + tookMillis + " ms");
+    // A pool that terminated has only the last instructions of its threads left to run.
+    Await.until(Duration.ofMillis(500), "no job thread of " + cacheName + " alive",
+        () -> Thread.getAllStackTraces().keySet().stream().noneMatch(thread -> thread.isAlive()
+            && thread.getName().startsWith("stepper-jobs-" + cacheName + "-")));
+  }
+
+  // ---- job records
+
+  @Test
+  void aMalformedJobRecordCountsAsNoneAndTheStaleEntryIsRefreshed() {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
+    try {
+      var generator = new Generator();
+      Cache<String, String> cache = fixture.manager(uri)
+          .createCache(CACHE, config(longWindows(), generator));
+      Map<String, String> malformed = Map.of("a", "garbage", "b", "F|one|tomorrow");
+      malformed.forEach((key, junk) -> {
+        cache.put(key, "old " + key);
+        raw.set(leaseKey(prefix, key), junk.getBytes(StandardCharsets.UTF_8));
+        age(raw, entryKey(prefix, key), 9_000);
+      });
+
+      malformed.keySet().forEach(key -> assertEquals("old " + key, cache.get(key)));
+
+      Await.until(WAIT, "both refreshes, or an error", () -> !uncaught.isEmpty()
+          || malformed.keySet().stream().noneMatch(key -> text(raw, entryKey(prefix, key))
+              .startsWith("old ")));
+      assertTrue(uncaught.isEmpty(), "uncaught on a job thread: " + uncaught);
+      for (String key : malformed.keySet()) {
+        assertTrue(text(raw, entryKey(prefix, key)).startsWith(key + "@"),
+            "refreshed " + key + ": " + text(raw, entryKey(prefix, key)));
+        assertTrue(generator.callsFor(key).stream().allMatch(c -> c.refresh()));
+        assertNull(record(raw, leaseKey(prefix, key)),
+            "the refresh replaced the malformed record by its lease, then gave it back");
+      }
+      assertEquals(2, generator.calls().size(), "refreshes: " + generator.calls());
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(previous);
+    }
+  }
+
+  // ---- the lease of a long refresh
+
+  @Test
+  void aRefreshThatShowsProgressKeepsItsLeaseAndNoOtherManagerRefreshesMeanwhile()
+      throws Exception {
+    var lostLease = new AtomicBoolean();
+    var generator = new Generator().answering((key, job, call) -> {
+      if (call == 1) {
+        while (!release.await(200, TimeUnit.MILLISECONDS)) {
+          if (!job.update(j -> "ignored by a refresh")) {
+            lostLease.set(true);
+          }
+        }
+      }
+      return "v" + call;
+    });
+    var policy = longWindows().lease(Duration.ofSeconds(1));
+    Cache<String, String> a = fixture.separateCache(uri, CACHE, config(policy, generator));
+    Cache<String, String> b = fixture.separateCache(uri, CACHE, config(policy, generator));
+    a.put("k", "v0");
+    age(raw, entryKey(prefix, "k"), 9_000);
+    assertEquals("v0", a.get("k"));
+    Await.until(WAIT, "A's refresh to start", () -> generator.calls().size() == 1);
+
+    Thread.sleep(1_600); // past the 1 s lease A took, had it not been renewed
+    assertEquals("v0", b.get("k"));
+    Thread.sleep(500); // B's refresh, if it started, has called the generator by now
+
+    assertEquals(1, generator.calls().size(), "a second refresh started: " + generator.calls());
+    release.countDown();
+    Await.until(WAIT, "A's refreshed value", () -> "v1".equals(text(raw, entryKey(prefix, "k"))));
+    assertEquals(1, generator.calls().size(), "refreshes: " + generator.calls());
+    assertFalse(lostLease.get(), "Job.update() said the refresh had lost its lease");
+  }
+
+  /** By design: a refresh that says nothing for longer than its lease is presumed dead. */
+  @Test
+  void aRefreshSilentPastItsLeaseIsPresumedDeadAndAnotherManagerRefreshes() throws Exception {
+    var generator = new Generator().answering((key, job, call) -> {
+      if (call == 1) {
+        holdUntilReleased(); // no Job.update(): silent
+      }
+      return "v" + call;
+    });
+    var policy = longWindows().lease(Duration.ofSeconds(1));
+    Cache<String, String> a = fixture.separateCache(uri, CACHE, config(policy, generator));
+    Cache<String, String> b = fixture.separateCache(uri, CACHE, config(policy, generator));
+    a.put("k", "v0");
+    age(raw, entryKey(prefix, "k"), 9_000);
+    assertEquals("v0", a.get("k"));
+    Await.until(WAIT, "A's refresh to start", () -> generator.calls().size() == 1);
+
+    Thread.sleep(1_600); // A's lease ran out
+    assertEquals("v0", b.get("k"));
+
+    Await.until(WAIT, "B's refresh", () -> "v2".equals(text(raw, entryKey(prefix, "k"))));
+    assertEquals(List.of(true, true),
+        generator.calls().stream().map(c -> c.refresh()).toList(), "two refreshes");
+  }
+
+  @Test
+  void staleReadsDuringAnotherManagersRefreshAskForTheLeaseOnlyOnce() {
+    var generator = new Generator().answering((key, job, call) -> {
+      holdUntilReleased();
+      return "v" + call;
+    });
+    Cache<String, String> a = fixture.separateCache(uri, CACHE, config(longWindows(), generator));
+    Cache<String, String> b = fixture.separateCache(uri, CACHE, config(longWindows(), generator));
+    a.put("k", "v0");
+    age(raw, entryKey(prefix, "k"), 9_000);
+    assertEquals("v0", a.get("k"));
+    Await.until(WAIT, "A's refresh to start", () -> generator.calls().size() == 1);
+    assertTrue(String.valueOf(record(raw, leaseKey(prefix, "k"))).startsWith("L|"),
+        "A holds the lease");
+
+    raw.resetStats();
+    int reads = 500;
+    for (int i = 0; i < reads; i++) {
+      assertEquals("v0", b.get("k"));
+    }
+    Map<String, Long> calls = raw.commandCalls();
+
+    // Each read is one read.lua; each lease.lua asks the server's TIME, which read.lua never does.
+    long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+    long leaseScripts = calls.getOrDefault("time", 0L);
+    assertTrue(leaseScripts <= 3, leaseScripts + " lease scripts for " + reads
+        + " stale reads while A holds the lease: " + calls);
+    assertTrue(scripts - reads <= 3, scripts + " scripts for " + reads + " stale reads: " + calls);
+    assertEquals(1, generator.calls().size(), "B refreshed too: " + generator.calls());
+  }
+}
