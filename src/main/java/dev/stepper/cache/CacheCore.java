@@ -11,6 +11,7 @@ import dev.stepper.cache.redis.Write;
 import dev.stepper.cache.redis.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What one cache's operations share: its collaborators, assembled once, and the steps several
@@ -28,6 +29,8 @@ final class CacheCore<K, V> {
   final WriteProtocol protocol;
   final CacheStatistics statistics;
   final EventDispatcher<K, V> events;
+  /** The time-to-live of values that set their own (placeholders, failure records), or null. */
+  private final Function<V, Ttl> ownLifetime;
 
   CacheCore(String name, EntryStore store, EntryCodec<K, V> codec, CacheExpiry expiry,
       Writer<K, V> writer, Loader<K, V> readThrough, CacheStatistics statistics,
@@ -41,6 +44,23 @@ final class CacheCore<K, V> {
     this.protocol = new WriteProtocol(store, store.settings().timeout());
     this.statistics = statistics;
     this.events = events;
+    this.ownLifetime = Revalidation.ownLifetimes(expiry.policy(), readThrough);
+  }
+
+  /**
+   * A write of a value with its time-to-live: the value's own if it has one (a stale-while-
+   * revalidate placeholder lives until its lease ends, a failure record until its retry time and
+   * then some), else the expiry policy's.
+   */
+  Write set(V value) {
+    byte[] bytes = codec.value(value);
+    Ttl own = ownTtl(value);
+    return own == null ? expiry.set(bytes) : Write.set(bytes, own, own);
+  }
+
+  /** @return the value's own time-to-live, or {@code null} if the expiry policy decides */
+  Ttl ownTtl(V value) {
+    return ownLifetime == null ? null : ownLifetime.apply(value);
   }
 
   List<byte[]> encodeKeys(List<K> keys) {

@@ -103,7 +103,8 @@ final class EntryProcessing<K, V> {
         if (!loaded) {
           core.writer.write(key, entry.value());
         }
-        Ttl ttl = bytes == null ? core.expiry.creation() : core.expiry.update();
+        Ttl own = core.ownTtl(entry.value());
+        Ttl ttl = own != null ? own : bytes == null ? core.expiry.creation() : core.expiry.update();
         Write write = Write.set(core.codec.value(entry.value()), ttl, ttl).when(unchanged);
         Sent sent = core.protocol.apply(encodedKey, write, null);
         if (!sent.applied()) {

@@ -2,7 +2,6 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.redis.Condition;
-import dev.stepper.cache.redis.Ttl;
 import dev.stepper.cache.redis.Write;
 import dev.stepper.cache.swr.Job;
 import java.time.Duration;
@@ -92,13 +91,12 @@ final class GenerationJob<K, V> implements Job<V> {
       return false;
     }
     leaseUntil = Instant.now().plus(revalidation.policy.lease());
-    Ttl lease = revalidation.leaseTtl();
     V next = placeholder.apply(this);
-    byte[] bytes = revalidation.core.codec.value(next);
-    if (!store(next, Write.set(bytes, lease, lease))) {
+    Write write = revalidation.core.set(next);
+    if (!store(next, write)) {
       return false;
     }
-    placed = bytes;
+    placed = write.value();
     return true;
   }
 
@@ -123,7 +121,7 @@ final class GenerationJob<K, V> implements Job<V> {
       return;
     }
     try {
-      if (store(value, revalidation.core.expiry.set(revalidation.core.codec.value(value)))) {
+      if (store(value, revalidation.core.set(value))) {
         revalidation.counters.jobSucceeded();
         LOG.debug("Generated {} (job {})", revalidation.describe(encodedKey), id);
       }
@@ -141,8 +139,7 @@ final class GenerationJob<K, V> implements Job<V> {
         revalidation.describe(encodedKey), attempt, id, retryAt, error);
     try {
       V record = revalidation.generator.failed(key, this, error, retryAt);
-      Ttl kept = Ttl.millis(delay.plus(revalidation.policy.backoff().max()).toMillis());
-      store(record, Write.set(revalidation.core.codec.value(record), kept, kept));
+      store(record, revalidation.core.set(record));
     } catch (RuntimeException e) {
       LOG.warn("Cannot store the failure of {} (job {}); its placeholder expires by lease",
           revalidation.describe(encodedKey), id, e);

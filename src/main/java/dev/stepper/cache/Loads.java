@@ -103,7 +103,7 @@ final class Loads<K, V> {
     List<byte[]> encodedKeys = core.encodeKeys(keys);
     var writes = new ArrayList<Write>(keys.size());
     for (K key : keys) {
-      Write write = core.expiry.set(core.codec.value(loaded.get(key)))
+      Write write = core.set(loaded.get(key))
           .returningPrevious(core.events.oldValuesRequired());
       writes.add(replaceExisting ? write : write.when(Condition.ABSENT));
     }

@@ -20,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoaderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,10 +137,9 @@ final class Revalidation<K, V> {
   private V startJob(K key, byte[] encodedKey, Condition condition, int attempt) {
     GenerationJob<K, V> job = new GenerationJob<>(this, key, encodedKey, attempt, null);
     V placeholder = generator.placeholder(key, job);
-    byte[] bytes = core.codec.value(placeholder);
-    Ttl lease = leaseTtl();
+    Write write = core.set(placeholder);
     Sent sent = core.protocol.apply(encodedKey,
-        Write.set(bytes, lease, lease).when(condition).returningPrevious(true), null);
+        write.when(condition).returningPrevious(true), null);
     if (!sent.applied()) {
       if (sent.previous() == null) {
         // what we meant to replace is gone already: compete for the empty entry instead
@@ -149,6 +150,7 @@ final class Revalidation<K, V> {
       return core.codec.decodeValue(encodedKey, sent.previous());
     }
     announce(key, placeholder, encodedKey, sent);
+    byte[] bytes = write.value();
     job.placed(bytes);
     counters.jobStarted();
     LOG.debug("Generating {} (attempt {}, job {})", describe(encodedKey), attempt, job.id());
@@ -254,7 +256,7 @@ final class Revalidation<K, V> {
       if (value == null) {
         return null;
       }
-      Sent sent = core.protocol.apply(encodedKey, core.expiry.set(core.codec.value(value))
+      Sent sent = core.protocol.apply(encodedKey, core.set(value)
           .when(Condition.holding(staleBytes))
           .returningPrevious(core.events.oldValuesRequired()), null);
       if (sent.applied()) {
@@ -355,7 +357,7 @@ final class Revalidation<K, V> {
     try {
       V value = loader.load(key);
       if (value != null) {
-        Sent sent = core.protocol.apply(encodedKey, core.expiry.set(core.codec.value(value))
+        Sent sent = core.protocol.apply(encodedKey, core.set(value)
             .when(Condition.ABSENT).returningPrevious(core.events.oldValuesRequired()), null);
         announce(key, value, encodedKey, sent);
       }
@@ -393,12 +395,36 @@ final class Revalidation<K, V> {
     batch.fire();
   }
 
-  Ttl leaseTtl() {
-    return Ttl.millis(policy.lease().toMillis());
-  }
-
   String describe(byte[] encodedKey) {
     return core.store.layout().describe(encodedKey);
+  }
+
+  /**
+   * The time-to-live a {@link BackgroundLoader}'s placeholders and failure records set for
+   * themselves, whoever writes them (the cache's jobs, or an application through {@code put} or
+   * {@code invoke}): a placeholder lives until its lease ends, so a dead job's placeholder goes;
+   * a failure record lives past its retry time by the backoff's maximum, so that its attempt count
+   * is still there when the retry fails too.
+   *
+   * @return the lifetimes, or {@code null} for a cache without stale-while-revalidate or without a
+   *     background loader (the expiry policy then decides alone)
+   */
+  static <K, V> Function<V, Ttl> ownLifetimes(ExpiryPolicy expiry, Loader<K, V> readThrough) {
+    if (!(expiry instanceof StaleWhileRevalidate policy) || readThrough == null
+        || !(readThrough.target() instanceof BackgroundLoader<K, V> generator)) {
+      return null;
+    }
+    return value -> {
+      EntryState state = generator.stateOf(value);
+      if (state.kind() == EntryState.Kind.READY) {
+        return null;
+      }
+      Duration left = Duration.between(Instant.now(), state.until());
+      if (state.kind() == EntryState.Kind.FAILED) {
+        left = left.plus(policy.backoff().max());
+      }
+      return Ttl.millis(left.toMillis());
+    };
   }
 
   void close() {

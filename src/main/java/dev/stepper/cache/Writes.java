@@ -3,6 +3,7 @@ package dev.stepper.cache;
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.event.EventBatch;
 import dev.stepper.cache.redis.Condition;
+import dev.stepper.cache.redis.Ttl;
 import dev.stepper.cache.redis.Write;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +26,7 @@ final class Writes<K, V> {
   V put(K key, V value, boolean returnPrevious) {
     long start = System.nanoTime();
     byte[] encodedKey = core.codec.key(key);
-    Write write = core.expiry.set(core.codec.value(value))
+    Write write = core.set(value)
         .returningPrevious(returnPrevious || core.events.oldValuesRequired());
     core.writer.write(key, value);
     Sent sent = core.protocol.apply(encodedKey, write, core.expiry.decision());
@@ -50,7 +51,7 @@ final class Writes<K, V> {
     List<byte[]> encodedKeys = core.encodeKeys(keys);
     var writes = new ArrayList<Write>(keys.size());
     for (K key : keys) {
-      writes.add(core.expiry.set(core.codec.value(map.get(key)))
+      writes.add(core.set(map.get(key))
           .returningPrevious(core.events.oldValuesRequired()));
     }
     CacheWriterException failure = null;
@@ -94,7 +95,7 @@ final class Writes<K, V> {
   boolean putIfAbsent(K key, V value) {
     long start = System.nanoTime();
     byte[] encodedKey = core.codec.key(key);
-    Write write = core.expiry.set(core.codec.value(value)).when(Condition.ABSENT);
+    Write write = core.set(value).when(Condition.ABSENT);
     Sent sent = core.protocol.apply(encodedKey, write, writeThrough(key, value));
     announceConditional(key, value, null, sent, start);
     return sent.created();
@@ -103,7 +104,7 @@ final class Writes<K, V> {
   boolean replace(K key, V oldValue, V newValue) {
     long start = System.nanoTime();
     byte[] encodedKey = core.codec.key(key);
-    Sent sent = core.whenEqual(encodedKey, core.expiry.set(core.codec.value(newValue)),
+    Sent sent = core.whenEqual(encodedKey, core.set(newValue),
         core.codec.value(oldValue), oldValue, writeThrough(key, newValue));
     announceConditional(key, newValue, oldValue, sent, start);
     core.accessedAfterMismatch(key, encodedKey, sent);
@@ -114,7 +115,7 @@ final class Writes<K, V> {
   Replaced<V> replace(K key, V value, boolean returnPrevious) {
     long start = System.nanoTime();
     byte[] encodedKey = core.codec.key(key);
-    Write write = core.expiry.set(core.codec.value(value)).when(Condition.PRESENT)
+    Write write = core.set(value).when(Condition.PRESENT)
         .returningPrevious(returnPrevious || core.events.oldValuesRequired());
     Sent sent = core.protocol.apply(encodedKey, write, writeThrough(key, value));
     V previous = core.codec.decodeReplaced(encodedKey, sent.previous());
@@ -133,7 +134,8 @@ final class Writes<K, V> {
   private WriteProtocol.Decision writeThrough(K key, V value) {
     return core.expiry.isConstant() && !core.writer.isEnabled() ? null : (i, existed) -> {
       core.writer.write(key, value);
-      return existed ? core.expiry.update() : core.expiry.creation();
+      Ttl own = core.ownTtl(value);
+      return own != null ? own : existed ? core.expiry.update() : core.expiry.creation();
     };
   }
 

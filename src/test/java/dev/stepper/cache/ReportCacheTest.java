@@ -167,6 +167,28 @@ class ReportCacheTest {
   }
 
   @Test
+  void placeholdersAndFailuresWrittenThroughTheFacadeLiveByTheirLeaseAndRetryTime() {
+    ReportKey key = reports.buildCacheKey("user9", "cafe02");
+    String redisKey = "stepper:report:user9:cafe02";
+    long policyTtl = FRESH.plus(STALE).toMillis();
+
+    reports.setDehydrated(key, "job-1");
+    long placeholderTtl = REDIS.raw().commands().pttl(utf8(redisKey));
+    assertTrue(placeholderTtl > 0 && placeholderTtl <= reports.policy().lease().toMillis(),
+        "a placeholder lives until its lease ends, not " + placeholderTtl + " ms");
+
+    var failed = reports.markFailed(key, "job-1", "quota", 5);
+    assertNotNull(failed);
+    long failureTtl = REDIS.raw().commands().pttl(utf8(redisKey));
+    long untilRetry = failed.retryAt().toEpochMilli() - System.currentTimeMillis();
+    long kept = failed.retryAt().toEpochMilli() - failed.failedAt().toEpochMilli()
+        + reports.policy().backoff().max().toMillis();
+    assertTrue(failureTtl > untilRetry && failureTtl <= kept && kept < policyTtl,
+        "a failure record lives past its retry time by the backoff's maximum (" + kept
+            + " ms), not " + failureTtl + " ms");
+  }
+
+  @Test
   void theSharedRedisClientReachesTheSameServer() {
     try (StatefulRedisConnection<String, String> connection = reports.getRedisClient().connect()) {
       assertEquals("PONG", connection.sync().ping());
