@@ -10,6 +10,7 @@ import static dev.stepper.cache.RevalidationFixture.isPending;
 import static dev.stepper.cache.RevalidationFixture.leaseKey;
 import static dev.stepper.cache.RevalidationFixture.longWindows;
 import static dev.stepper.cache.RevalidationFixture.record;
+import static dev.stepper.cache.RevalidationFixture.revalidation;
 import static dev.stepper.cache.RevalidationFixture.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -217,27 +219,32 @@ class RevalidationShutdownAndLeaseTest {
   void aRefreshThatShowsProgressKeepsItsLeaseAndNoOtherManagerRefreshesMeanwhile()
       throws Exception {
     var lostLease = new AtomicBoolean();
+    var renewals = new AtomicInteger();
     var generator = new Generator().answering((key, job, call) -> {
       if (call == 1) {
         while (!release.await(200, TimeUnit.MILLISECONDS)) {
           if (!job.update(j -> "ignored by a refresh")) {
             lostLease.set(true);
           }
+          renewals.incrementAndGet();
         }
       }
       return "v" + call;
     });
     var policy = longWindows().lease(Duration.ofSeconds(1));
+    URI uriB = URI.create(uri + "&clientName=swr-b");
     Cache<String, String> a = fixture.separateCache(uri, CACHE, config(policy, generator));
-    Cache<String, String> b = fixture.separateCache(uri, CACHE, config(policy, generator));
+    Cache<String, String> b = fixture.separateCache(uriB, CACHE, config(policy, generator));
     a.put("k", "v0");
     age(raw, entryKey(prefix, "k"), 9_000);
     assertEquals("v0", a.get("k"));
     Await.until(WAIT, "A's refresh to start", () -> generator.calls().size() == 1);
 
-    Thread.sleep(1_600); // past the 1 s lease A took, had it not been renewed
+    // eight renewals, 200 ms apart: well past the 1 s lease A took, had it not been renewed
+    Await.until(WAIT, "A to renew its lease 8 times", () -> renewals.get() >= 8);
     assertEquals("v0", b.get("k"));
-    Thread.sleep(500); // B's refresh, if it started, has called the generator by now
+    Await.until(WAIT, "B's refresh to find A's lease held",
+        () -> revalidation(uriB, "SingleFlightWaits") >= 1);
 
     assertEquals(1, generator.calls().size(), "a second refresh started: " + generator.calls());
     release.countDown();
@@ -263,7 +270,8 @@ class RevalidationShutdownAndLeaseTest {
     assertEquals("v0", a.get("k"));
     Await.until(WAIT, "A's refresh to start", () -> generator.calls().size() == 1);
 
-    Thread.sleep(1_600); // A's lease ran out
+    Await.until(WAIT, "A's silent lease to run out",
+        () -> record(raw, leaseKey(prefix, "k")) == null);
     assertEquals("v0", b.get("k"));
 
     Await.until(WAIT, "B's refresh", () -> "v2".equals(text(raw, entryKey(prefix, "k"))));
