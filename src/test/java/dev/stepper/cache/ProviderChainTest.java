@@ -1,5 +1,6 @@
 package dev.stepper.cache;
 
+import static dev.stepper.cache.ReportProviders.provider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,26 +40,6 @@ class ProviderChainTest {
   @AfterEach
   void releaseProviders() {
     released.countDown();
-  }
-
-  /** What a provider does. */
-  @FunctionalInterface
-  private interface Body {
-    String write(ReportKey key) throws Exception;
-  }
-
-  private static ReportProvider provider(String name, Body body) {
-    return new ReportProvider() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String write(ReportKey key) throws Exception {
-        return body.write(key);
-      }
-    };
   }
 
   /** @return a provider that blocks until interrupted (then counts down {@code interrupted}) */

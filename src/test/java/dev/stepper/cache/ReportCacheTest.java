@@ -1,5 +1,6 @@
 package dev.stepper.cache;
 
+import static dev.stepper.cache.ReportProviders.provider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -115,7 +116,7 @@ class ReportCacheTest {
     assertFalse(reports.isStaleButUsable(hydrated));
     assertTrue(storedJson("stepper:report:user123:shaabc").contains("\"state\":\"hydrated\""));
     assertEquals(1, localCalls.get());
-    long ttl = REDIS.raw().commands().pttl(utf8("stepper:report:user123:shaabc"));
+    long ttl = REDIS.raw().commands().pttl(RawRedis.utf8("stepper:report:user123:shaabc"));
     assertTrue(ttl > STALE.toMillis() && ttl <= FRESH.plus(STALE).toMillis(), "ttl " + ttl);
   }
 
@@ -173,13 +174,13 @@ class ReportCacheTest {
     long policyTtl = FRESH.plus(STALE).toMillis();
 
     reports.setDehydrated(key, "job-1");
-    long placeholderTtl = REDIS.raw().commands().pttl(utf8(redisKey));
+    long placeholderTtl = REDIS.raw().commands().pttl(RawRedis.utf8(redisKey));
     assertTrue(placeholderTtl > 0 && placeholderTtl <= reports.policy().lease().toMillis(),
         "a placeholder lives until its lease ends, not " + placeholderTtl + " ms");
 
     var failed = reports.markFailed(key, "job-1", "quota", 5);
     assertNotNull(failed);
-    long failureTtl = REDIS.raw().commands().pttl(utf8(redisKey));
+    long failureTtl = REDIS.raw().commands().pttl(RawRedis.utf8(redisKey));
     long untilRetry = failed.retryAt().toEpochMilli() - System.currentTimeMillis();
     long kept = failed.retryAt().toEpochMilli() - failed.failedAt().toEpochMilli()
         + reports.policy().backoff().max().toMillis();
@@ -210,29 +211,5 @@ class ReportCacheTest {
     byte[] bytes = REDIS.raw().get(key);
     assertNotNull(bytes, key + " is not in Redis");
     return new String(bytes, StandardCharsets.UTF_8);
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** A provider from a lambda that may throw. */
-  private static ReportProvider provider(String name, Writing writing) {
-    return new ReportProvider() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String write(ReportKey key) throws Exception {
-        return writing.write(key);
-      }
-    };
-  }
-
-  @FunctionalInterface
-  private interface Writing {
-    String write(ReportKey key) throws Exception;
   }
 }
