@@ -26,9 +26,6 @@ import dev.stepper.cache.EventRecorder.Seen;
 import dev.stepper.cache.RevalidationFixture.Gate;
 import dev.stepper.cache.RevalidationFixture.Generator;
 import dev.stepper.cache.testing.Await;
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,8 +33,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.event.EventType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,28 +42,8 @@ import org.junit.jupiter.api.Timeout;
  * the entry still holds it. Failures are stored as records that are served until their retry time,
  * and a placeholder whose job died is replaced once its lease has run out.
  */
-@RedisTest
 @Timeout(30)
-class RevalidationBackgroundLoaderTest {
-
-  private final ManagerFixture fixture = new ManagerFixture();
-  private final Gate gate = new Gate();
-  private String prefix;
-  private URI uri;
-  private RawRedis raw;
-
-  @BeforeEach
-  void connect(RedisEndpoint redis) {
-    prefix = RedisEndpoint.uniquePrefix("swr-bg");
-    uri = redis.uriWithPrefix(prefix);
-    raw = fixture.own(new RawRedis(redis.uri()));
-  }
-
-  @AfterEach
-  void close() {
-    gate.open();
-    fixture.close();
-  }
+class RevalidationBackgroundLoaderTest extends RevalidationTestBase {
 
   private Cache<String, String> cache(Generator generator) {
     return fixture.manager(uri).createCache(CACHE, config(longWindows(), generator));

@@ -14,12 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.EventRecorder.Seen;
-import dev.stepper.cache.RevalidationFixture.Gate;
 import dev.stepper.cache.RevalidationFixture.Generator;
 import dev.stepper.cache.testing.Await;
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +23,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.event.EventType;
 import javax.cache.integration.CacheLoaderException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,28 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * no placeholder behind. Closing the manager does not wait for a job without bound, and the cache
  * is closed afterwards.
  */
-@RedisTest
 @Timeout(30)
-class RevalidationExecutorTest {
-
-  private final ManagerFixture fixture = new ManagerFixture();
-  private final Gate gate = new Gate();
-  private String prefix;
-  private URI uri;
-  private RawRedis raw;
-
-  @BeforeEach
-  void connect(RedisEndpoint redis) {
-    prefix = RedisEndpoint.uniquePrefix("swr-executor");
-    uri = redis.uriWithPrefix(prefix);
-    raw = fixture.own(new RawRedis(redis.uri()));
-  }
-
-  @AfterEach
-  void close() {
-    gate.open();
-    fixture.close();
-  }
+class RevalidationExecutorTest extends RevalidationTestBase {
 
   @Test
   void aFullExecutorRefusesTheGenerationAndWithdrawsItsPlaceholder() throws Exception {

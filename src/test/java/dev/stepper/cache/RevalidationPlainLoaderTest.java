@@ -17,15 +17,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.RevalidationFixture.CountingLoader;
 import dev.stepper.cache.testing.Await;
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import javax.cache.Cache;
 import javax.cache.integration.CacheLoaderException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,26 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * the entry's lease; when it fails the caller gets a {@link CacheLoaderException}, and reads
  * before the backoff ends get one too without calling the loader.
  */
-@RedisTest
 @Timeout(30)
-class RevalidationPlainLoaderTest {
-
-  private final ManagerFixture fixture = new ManagerFixture();
-  private String prefix;
-  private URI uri;
-  private RawRedis raw;
-
-  @BeforeEach
-  void connect(RedisEndpoint redis) {
-    prefix = RedisEndpoint.uniquePrefix("swr-plain");
-    uri = redis.uriWithPrefix(prefix);
-    raw = fixture.own(new RawRedis(redis.uri()));
-  }
-
-  @AfterEach
-  void close() {
-    fixture.close();
-  }
+class RevalidationPlainLoaderTest extends RevalidationTestBase {
 
   @Test
   void aMissLoadsOnTheCallersThreadAndStoresTheValue() {

@@ -23,15 +23,10 @@ import dev.stepper.cache.RevalidationFixture.Gate;
 import dev.stepper.cache.RevalidationFixture.Generator;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
 import dev.stepper.cache.testing.Await;
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import javax.cache.Cache;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,26 +37,8 @@ import org.junit.jupiter.api.Timeout;
  * shortening the entry's time-to-live in Redis ({@code PEXPIRE}), except in the tests that let
  * real time pass.
  */
-@RedisTest
 @Timeout(30)
-class RevalidationReadTest {
-
-  private final ManagerFixture fixture = new ManagerFixture();
-  private String prefix;
-  private URI uri;
-  private RawRedis raw;
-
-  @BeforeEach
-  void connect(RedisEndpoint redis) {
-    prefix = RedisEndpoint.uniquePrefix("swr-read");
-    uri = redis.uriWithPrefix(prefix);
-    raw = fixture.own(new RawRedis(redis.uri()));
-  }
-
-  @AfterEach
-  void close() {
-    fixture.close();
-  }
+class RevalidationReadTest extends RevalidationTestBase {
 
   @Test
   void aFreshHitIsServedWithoutCallingTheLoader() {

@@ -19,11 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.stepper.cache.RevalidationFixture.CountingLoader;
-import dev.stepper.cache.RevalidationFixture.Gate;
 import dev.stepper.cache.RevalidationFixture.Generator;
 import dev.stepper.cache.testing.Await;
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.cache.Cache;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,29 +39,14 @@ import org.junit.jupiter.api.Timeout;
  * connects with another client name, so that its MXBean has a name of its own and its counters can
  * be read too.
  */
-@RedisTest
 @Timeout(30)
-class RevalidationRefreshFailureTest {
+class RevalidationRefreshFailureTest extends RevalidationTestBase {
 
-  private final ManagerFixture fixture = new ManagerFixture();
-  private final Gate gate = new Gate();
-  private String prefix;
-  private URI uriA;
   private URI uriB;
-  private RawRedis raw;
 
   @BeforeEach
-  void connect(RedisEndpoint redis) {
-    prefix = RedisEndpoint.uniquePrefix("swr-refresh");
-    uriA = redis.uriWithPrefix(prefix);
-    uriB = URI.create(uriA + "&clientName=swr-b");
-    raw = fixture.own(new RawRedis(redis.uri()));
-  }
-
-  @AfterEach
-  void close() {
-    gate.open();
-    fixture.close();
+  void openRefreshFailure() {
+    uriB = URI.create(uri + "&clientName=swr-b");
   }
 
   @Test
@@ -77,13 +58,13 @@ class RevalidationRefreshFailureTest {
       return "v2";
     });
     var config = config(longWindows().backoff(backoff(Duration.ofSeconds(2))), loader);
-    Cache<String, String> a = fixture.separateCache(uriA, CACHE, config);
+    Cache<String, String> a = fixture.separateCache(uri, CACHE, config);
     Cache<String, String> b = fixture.separateCache(uriB, CACHE, config);
     a.put("k", "v1");
     age(raw, entryKey(prefix, "k"), 8_000);
 
     assertEquals("v1", a.get("k"));
-    Await.until(WAIT, "the refresh to fail", () -> revalidation(uriA, "RefreshFailures") == 1);
+    Await.until(WAIT, "the refresh to fail", () -> revalidation(uri, "RefreshFailures") == 1);
     String failure = record(raw, leaseKey(prefix, "k"));
     assertTrue(failure.startsWith("F|1|"), "the job record holds the failure: " + failure);
     Instant retryAt = Instant.ofEpochMilli(Long.parseLong(failure.split("\\|")[2]));
@@ -91,7 +72,7 @@ class RevalidationRefreshFailureTest {
     assertEquals("v1", b.get("k"), "another manager still serves the stale value");
     Await.until(WAIT, "B's refresh to meet the backoff", () -> revalidation(uriB, "BackoffHits") >= 1);
     assertEquals("v1", a.get("k"));
-    Await.until(WAIT, "A's refresh to meet the backoff", () -> revalidation(uriA, "BackoffHits") >= 1);
+    Await.until(WAIT, "A's refresh to meet the backoff", () -> revalidation(uri, "BackoffHits") >= 1);
     assertTrue(Instant.now().isBefore(retryAt), "the reads above came before the retry time");
     assertEquals(1, loader.calls(), "nobody retried before the retry time");
 
@@ -112,13 +93,13 @@ class RevalidationRefreshFailureTest {
       }
       return "generated";
     });
-    Cache<String, String> cache = fixture.separateCache(uriA, CACHE,
+    Cache<String, String> cache = fixture.separateCache(uri, CACHE,
         config(longWindows().backoff(backoff(Duration.ofSeconds(5))), generator));
     cache.put("k", "v1");
     age(raw, entryKey(prefix, "k"), 1_500);
 
     assertEquals("v1", cache.get("k"));
-    Await.until(WAIT, "the refresh to fail", () -> revalidation(uriA, "RefreshFailures") == 1);
+    Await.until(WAIT, "the refresh to fail", () -> revalidation(uri, "RefreshFailures") == 1);
 
     long deadline = System.nanoTime() + WAIT.toNanos();
     int staleReads = 0;
@@ -138,7 +119,7 @@ class RevalidationRefreshFailureTest {
       }
     }
     assertTrue(staleReads > 1, "stale reads: " + staleReads);
-    assertEquals(1, revalidation(uriA, "RefreshFailures"));
+    assertEquals(1, revalidation(uri, "RefreshFailures"));
   }
 
   @Test
@@ -149,12 +130,12 @@ class RevalidationRefreshFailureTest {
       }
       return "v2";
     });
-    Cache<String, String> cache = fixture.separateCache(uriA, CACHE,
+    Cache<String, String> cache = fixture.separateCache(uri, CACHE,
         config(longWindows(), generator));
     cache.put("k", "v1");
     age(raw, entryKey(prefix, "k"), 8_000);
     assertEquals("v1", cache.get("k"));
-    Await.until(WAIT, "the refresh to fail", () -> revalidation(uriA, "RefreshFailures") == 1);
+    Await.until(WAIT, "the refresh to fail", () -> revalidation(uri, "RefreshFailures") == 1);
     String failure = record(raw, leaseKey(prefix, "k"));
     Instant retryAt = Instant.ofEpochMilli(Long.parseLong(failure.split("\\|")[2]));
 
@@ -178,7 +159,7 @@ class RevalidationRefreshFailureTest {
     // than closing waits for the job (A's timeout, 1 s).
     var config = config(longWindows().lease(Duration.ofSeconds(3))
         .backoff(backoff(Duration.ofSeconds(30))), generator);
-    Cache<String, String> a = fixture.separateCache(URI.create(uriA + "&timeout=1s"), CACHE,
+    Cache<String, String> a = fixture.separateCache(URI.create(uri + "&timeout=1s"), CACHE,
         config);
     Cache<String, String> b = fixture.separateCache(uriB, CACHE, config);
     a.put("k", "v1");
@@ -201,13 +182,13 @@ class RevalidationRefreshFailureTest {
     var loader = new CountingLoader().answering((key, call) -> {
       throw new IllegalStateException("backend down");
     });
-    Cache<String, String> cache = fixture.separateCache(uriA, CACHE,
+    Cache<String, String> cache = fixture.separateCache(uri, CACHE,
         config(longWindows(), loader));
     cache.put("k", "v1");
     cache.put("other", "v2");
     age(raw, entryKey(prefix, "k"), 8_000);
     assertEquals("v1", cache.get("k"));
-    Await.until(WAIT, "the refresh to fail", () -> revalidation(uriA, "RefreshFailures") == 1);
+    Await.until(WAIT, "the refresh to fail", () -> revalidation(uri, "RefreshFailures") == 1);
 
     assertEquals(List.of(entryKey(prefix, "k"), entryKey(prefix, "other"), leaseKey(prefix, "k")),
         raw.keys(prefix + ":*"));

@@ -19,8 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.RevalidationFixture.Generator;
 import dev.stepper.cache.testing.Await;
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,7 +33,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,28 +43,15 @@ import org.junit.jupiter.api.Timeout;
  * none; a refresh that shows progress keeps its lease, one that stays silent past it is presumed
  * dead; and a manager that found another one's lease stops asking Redis until that lease ends.
  */
-@RedisTest
 @Timeout(30)
-class RevalidationShutdownAndLeaseTest {
+class RevalidationShutdownAndLeaseTest extends RevalidationTestBase {
 
-  private final ManagerFixture fixture = new ManagerFixture();
   /** Holds a job until the test lets it go; opened after every test. */
   private final CountDownLatch release = new CountDownLatch(1);
-  private String prefix;
-  private URI uri;
-  private RawRedis raw;
-
-  @BeforeEach
-  void connect(RedisEndpoint redis) {
-    prefix = RedisEndpoint.uniquePrefix("swr-shutdown");
-    uri = redis.uriWithPrefix(prefix);
-    raw = fixture.own(new RawRedis(redis.uri()));
-  }
 
   @AfterEach
-  void close() {
+  void closeShutdownAndLease() {
     release.countDown();
-    fixture.close();
   }
 
   /** @return the test's URI whose manager waits {@code timeout} for its jobs when it closes */

@@ -14,11 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.RevalidationFixture.CountingLoader;
-import dev.stepper.cache.RevalidationFixture.Gate;
 import dev.stepper.cache.RevalidationFixture.Generator;
 import dev.stepper.cache.testing.Await;
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +23,6 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import javax.cache.Cache;
 import javax.cache.configuration.Configuration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,32 +31,17 @@ import org.junit.jupiter.api.Timeout;
  * Single flight across JVMs: three managers on connections of their own (as three JVMs would be)
  * and 50 reads released together of one missing or stale key start one generation in all.
  */
-@RedisTest
 @Timeout(60)
-class RevalidationSingleFlightTest {
+class RevalidationSingleFlightTest extends RevalidationTestBase {
 
   private static final int MANAGERS = 3;
   private static final int READS = 50;
 
-  private final ManagerFixture fixture = new ManagerFixture();
-  private final Gate gate = new Gate();
-  private String prefix;
-  private URI uri;
-  private RawRedis raw;
   private Race race;
 
   @BeforeEach
-  void connect(RedisEndpoint redis) {
-    prefix = RedisEndpoint.uniquePrefix("swr-flight");
-    uri = redis.uriWithPrefix(prefix);
-    raw = fixture.own(new RawRedis(redis.uri()));
+  void openSingleFlight() {
     race = fixture.own(new Race(READS, Duration.ofSeconds(20)));
-  }
-
-  @AfterEach
-  void close() {
-    gate.open();
-    fixture.close();
   }
 
   /** The first cache's MXBean is the one registered under the shared URI. */
