@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.RevalidationFixture.Generator;
+import dev.stepper.cache.swr.StaleWhileRevalidate;
 import dev.stepper.cache.testing.Await;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,23 @@ class RevalidationShutdownAndLeaseTest extends RevalidationTestBase {
     if (!release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("the test never released the job");
     }
+  }
+
+  /**
+   * Opens the cache in two managers, A and B, makes entry {@code k} ({@code v0}) stale and lets
+   * A start refreshing it.
+   *
+   * @return B's cache
+   */
+  private Cache<String, String> staleWhileARefreshes(StaleWhileRevalidate policy,
+      Generator generator, URI uriB) {
+    Cache<String, String> a = fixture.separateCache(uri, CACHE, config(policy, generator));
+    Cache<String, String> b = fixture.separateCache(uriB, CACHE, config(policy, generator));
+    a.put("k", "v0");
+    age(raw, entryKey(prefix, "k"), 9_000);
+    assertEquals("v0", a.get("k"));
+    Await.until(WAIT, "A's refresh to start", () -> generator.calls().size() == 1);
+    return b;
   }
 
   private static void awaitEnd(AtomicReference<Thread> jobThread) {
@@ -217,12 +235,7 @@ class RevalidationShutdownAndLeaseTest extends RevalidationTestBase {
     });
     var policy = longWindows().lease(Duration.ofSeconds(1));
     URI uriB = URI.create(uri + "&clientName=swr-b");
-    Cache<String, String> a = fixture.separateCache(uri, CACHE, config(policy, generator));
-    Cache<String, String> b = fixture.separateCache(uriB, CACHE, config(policy, generator));
-    a.put("k", "v0");
-    age(raw, entryKey(prefix, "k"), 9_000);
-    assertEquals("v0", a.get("k"));
-    Await.until(WAIT, "A's refresh to start", () -> generator.calls().size() == 1);
+    Cache<String, String> b = staleWhileARefreshes(policy, generator, uriB);
 
     // eight renewals, 200 ms apart: well past the 1 s lease A took, had it not been renewed
     Await.until(WAIT, "A to renew its lease 8 times", () -> renewals.get() >= 8);
@@ -247,12 +260,7 @@ class RevalidationShutdownAndLeaseTest extends RevalidationTestBase {
       return "v" + call;
     });
     var policy = longWindows().lease(Duration.ofSeconds(1));
-    Cache<String, String> a = fixture.separateCache(uri, CACHE, config(policy, generator));
-    Cache<String, String> b = fixture.separateCache(uri, CACHE, config(policy, generator));
-    a.put("k", "v0");
-    age(raw, entryKey(prefix, "k"), 9_000);
-    assertEquals("v0", a.get("k"));
-    Await.until(WAIT, "A's refresh to start", () -> generator.calls().size() == 1);
+    Cache<String, String> b = staleWhileARefreshes(policy, generator, uri);
 
     Await.until(WAIT, "A's silent lease to run out",
         () -> record(raw, leaseKey(prefix, "k")) == null);
@@ -269,12 +277,7 @@ class RevalidationShutdownAndLeaseTest extends RevalidationTestBase {
       holdUntilReleased();
       return "v" + call;
     });
-    Cache<String, String> a = fixture.separateCache(uri, CACHE, config(longWindows(), generator));
-    Cache<String, String> b = fixture.separateCache(uri, CACHE, config(longWindows(), generator));
-    a.put("k", "v0");
-    age(raw, entryKey(prefix, "k"), 9_000);
-    assertEquals("v0", a.get("k"));
-    Await.until(WAIT, "A's refresh to start", () -> generator.calls().size() == 1);
+    Cache<String, String> b = staleWhileARefreshes(longWindows(), generator, uri);
     assertTrue(String.valueOf(record(raw, leaseKey(prefix, "k"))).startsWith("L|"),
         "A holds the lease");
 
