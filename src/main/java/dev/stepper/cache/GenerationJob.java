@@ -2,7 +2,6 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.redis.Condition;
-import dev.stepper.cache.redis.Write;
 import dev.stepper.cache.swr.Job;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,12 +90,11 @@ final class GenerationJob<K, V> implements Job<V> {
       return false;
     }
     leaseUntil = Instant.now().plus(revalidation.policy.lease());
-    V next = placeholder.apply(this);
-    Write write = revalidation.core.set(next);
-    if (!store(next, write)) {
+    byte[] stored = store(placeholder.apply(this));
+    if (stored == null) {
       return false;
     }
-    placed = write.value();
+    placed = stored;
     return true;
   }
 
@@ -121,7 +119,7 @@ final class GenerationJob<K, V> implements Job<V> {
       return;
     }
     try {
-      if (store(value, revalidation.core.set(value))) {
+      if (finish(value)) {
         revalidation.counters.jobSucceeded();
         LOG.debug("Generated {} (job {})", revalidation.describe(encodedKey), id);
       }
@@ -139,30 +137,32 @@ final class GenerationJob<K, V> implements Job<V> {
         revalidation.describe(encodedKey), attempt, id, retryAt, error);
     try {
       V record = revalidation.generator.failed(key, this, error, retryAt);
-      store(record, revalidation.core.set(record));
+      finish(record);
     } catch (RuntimeException e) {
       LOG.warn("Cannot store the failure of {} (job {}); its placeholder expires by lease",
           revalidation.describe(encodedKey), id, e);
     }
   }
 
-  /** @return whether the entry still held this job's placeholder, now replaced */
-  private synchronized boolean store(V value, Write write) {
-    Sent sent = revalidation.core.protocol.apply(encodedKey, write
-        .when(Condition.holding(placed))
-        .returningPrevious(revalidation.core.events.oldValuesRequired()), null);
-    if (!sent.applied()) {
-      if (superseded) {
-        return false;
-      }
+  /** Stores the job's last word, its value or its failure record; it owns no placeholder after. */
+  private synchronized boolean finish(V value) {
+    boolean stored = store(value) != null;
+    placed = null;
+    return stored;
+  }
+
+  /** @return the bytes now stored in place of this job's placeholder, or null if it was replaced */
+  private synchronized byte[] store(V value) {
+    Sent sent = revalidation.storeWhen(key, encodedKey, value, Condition.holding(placed));
+    if (sent.applied()) {
+      return sent.write().value();
+    }
+    if (!superseded) {
       superseded = true;
       revalidation.counters.jobSuperseded();
       LOG.info("Dropping the result of job {} for {}: the entry no longer holds its placeholder",
           id, revalidation.describe(encodedKey));
-      return false;
     }
-    placed = null;
-    revalidation.announce(key, value, encodedKey, sent);
-    return true;
+    return null;
   }
 }

@@ -256,11 +256,7 @@ final class Revalidation<K, V> {
       if (value == null) {
         return null;
       }
-      Sent sent = core.protocol.apply(encodedKey, core.set(value)
-          .when(Condition.holding(staleBytes))
-          .returningPrevious(core.events.oldValuesRequired()), null);
-      if (sent.applied()) {
-        announce(key, value, encodedKey, sent);
+      if (storeWhen(key, encodedKey, value, Condition.holding(staleBytes)).applied()) {
         counters.refreshed();
       } else {
         counters.jobSuperseded();
@@ -323,10 +319,10 @@ final class Revalidation<K, V> {
       JobRecords.Grant grant = records.acquire(encodedKey, token, policy.lease());
       if (grant.acquired()) {
         // the previous holder may have stored the value between our read and our lease
-        TimedValue stored = core.store.getWithTtl(encodedKey);
+        byte[] stored = core.store.get(encodedKey);
         if (stored != null) {
           releaseQuietly(encodedKey, token);
-          return core.codec.decodeValue(encodedKey, stored.bytes());
+          return core.codec.decodeValue(encodedKey, stored);
         }
         return loadAndStore(key, encodedKey, token, grant.failedAttempts());
       }
@@ -345,9 +341,9 @@ final class Revalidation<K, V> {
       }
       LockSupport.parkNanos(pause);
       pause = Math.min(pause * 2, MAX_POLL_NANOS);
-      TimedValue found = core.store.getWithTtl(encodedKey);
+      byte[] found = core.store.get(encodedKey);
       if (found != null) {
-        return core.codec.decodeValue(encodedKey, found.bytes());
+        return core.codec.decodeValue(encodedKey, found);
       }
     }
   }
@@ -357,9 +353,7 @@ final class Revalidation<K, V> {
     try {
       V value = loader.load(key);
       if (value != null) {
-        Sent sent = core.protocol.apply(encodedKey, core.set(value)
-            .when(Condition.ABSENT).returningPrevious(core.events.oldValuesRequired()), null);
-        announce(key, value, encodedKey, sent);
+        storeWhen(key, encodedKey, value, Condition.ABSENT);
       }
       counters.jobSucceeded();
       releaseQuietly(encodedKey, token);
@@ -386,6 +380,21 @@ final class Revalidation<K, V> {
       LOG.warn("Cannot record the failure of {}: {}", describe(encodedKey), e.toString());
       return null;
     }
+  }
+
+  /**
+   * Stores a loaded or generated value where {@code condition} holds, with the value's own or the
+   * policy's time-to-live, and announces it.
+   *
+   * @return the write as sent, and what Redis answered
+   */
+  Sent storeWhen(K key, byte[] encodedKey, V value, Condition condition) {
+    Sent sent = core.protocol.apply(encodedKey, core.set(value).when(condition)
+        .returningPrevious(core.events.oldValuesRequired()), null);
+    if (sent.applied()) {
+      announce(key, value, encodedKey, sent);
+    }
+    return sent;
   }
 
   void announce(K key, V value, byte[] encodedKey, Sent sent) {
