@@ -2,15 +2,21 @@ package dev.stepper.cache.report;
 
 import java.util.Objects;
 import java.util.regex.Pattern;
+import javax.cache.annotation.GeneratedCacheKey;
 
 /**
  * Which report: a user and a commit. Stored as the readable Redis key
  * {@code <prefix>:<cache>:<user>:<sha>}, for example {@code stepper:report:user123:shaabc}.
  *
+ * <p>It is also the key that {@code @CacheResult} methods get with {@link ReportKeyGenerator}, so
+ * that annotated and direct access share entries.
+ *
  * @param user the user id: letters, digits, {@code . _ - @}
  * @param sha the commit id: letters and digits
  */
-public record ReportKey(String user, String sha) {
+public record ReportKey(String user, String sha) implements GeneratedCacheKey {
+
+  private static final long serialVersionUID = 1L;
 
   private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@-]{1,128}");
   private static final Pattern SHA = Pattern.compile("[A-Za-z0-9]{1,64}");
