@@ -12,7 +12,7 @@ import java.util.List;
  * @param date when it was authored
  * @param subject the message's first line
  * @param body the rest of the message, possibly empty
- * @param files the files changed; empty for a merge
+ * @param files the files changed (for a merge, against its first parent)
  */
 public record Commit(String sha, String shortSha, String author, OffsetDateTime date,
     String subject, String body, List<FileChange> files) {

@@ -51,8 +51,9 @@ public final class GitCommits {
     if (!COMMIT_ID.matcher(sha).matches()) {
       throw new IOException("'" + sha + "' is not a commit id: give 4 to 64 hex digits");
     }
-    Output git = git("show", "--numstat", "--no-color", "--format=" + FORMAT, sha + "^{commit}",
-        "--");
+    // -m --first-parent: a merge's files are what it brought into its branch
+    Output git = git("show", "-m", "--first-parent", "--numstat", "--no-color",
+        "--format=" + FORMAT, sha + "^{commit}", "--");
     if (git.failed()) {
       throw new IOException(git.error().contains("bad revision")
           ? "No commit " + sha + " in the git repository at " + repository + " (git: "

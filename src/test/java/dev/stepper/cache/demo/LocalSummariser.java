@@ -58,7 +58,7 @@ public final class LocalSummariser implements ReportProvider {
   static String summary(Commit commit) {
     List<Commit.FileChange> files = commit.files();
     if (files.isEmpty()) {
-      return "No file changes of its own (a merge or an empty commit).";
+      return "No file changes: an empty commit.";
     }
     StringBuilder out = new StringBuilder(kind(commit.insertions(), commit.deletions()))
         .append(" ").append(area(files));

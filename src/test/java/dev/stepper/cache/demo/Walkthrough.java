@@ -103,7 +103,7 @@ final class Walkthrough {
       return false;
     }
     out.println("5. An unknown commit: every provider fails, so the report fails until its retry"
-        + " time.");
+        + " time (the cache logs the failed job at WARN).");
     HttpResponse<String> failed = poll(out, USER, UNKNOWN_SHA, patience, true,
         r -> r.statusCode() != 202);
     if (!expect(out, failed, 503)) {
