@@ -38,6 +38,8 @@ public final class CommitDiaryDemo {
     Walkthrough tour = new Walkthrough(server.address(), sha, policy.freshWindow(),
         DemoSettings.prefix() + ":report:" + Walkthrough.USER + ":" + sha, redisCli(redis));
 
+    tour.startFromAMiss(server.reports());
+
     System.out.println("Stepper Cache: the commit-diary demo");
     System.out.println("  Redis:   " + redis.describe() + (redis.source()
         == RedisEndpoint.Source.REDIS_URL ? "" : " (started for the demo; set REDIS_URL to use"

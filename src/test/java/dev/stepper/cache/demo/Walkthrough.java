@@ -2,6 +2,7 @@ package dev.stepper.cache.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stepper.cache.report.ReportCache;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -45,6 +47,17 @@ final class Walkthrough {
     this.fresh = fresh;
     this.redisKey = redisKey;
     this.redisCli = redisCli;
+  }
+
+  /**
+   * Removes the tour's entries, so that it starts with a miss even on a Redis that kept them from
+   * an earlier run ({@code REDIS_URL}).
+   *
+   * @param reports the service's report cache
+   */
+  void startFromAMiss(ReportCache reports) {
+    reports.getReportCache().removeAll(Set.of(reports.buildCacheKey(USER, sha),
+        reports.buildCacheKey(USER, UNKNOWN_SHA)));
   }
 
   void printGuide(PrintStream out) {
