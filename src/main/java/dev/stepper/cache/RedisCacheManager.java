@@ -66,6 +66,8 @@ final class RedisCacheManager implements CacheManager {
     this.executor = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "stepper-cache-" + THREADS.incrementAndGet());
       thread.setDaemon(true);
+      // loaders and listeners run here: they see the application's classes, not the creator's
+      thread.setContextClassLoader(classLoader);
       return thread;
     });
     LOG.debug("Cache manager for {} (key prefix '{}')", RedisSettings.redact(uri),
