@@ -36,7 +36,7 @@ public final class GitCommits {
     this.timeout = timeout;
   }
 
-  /** @return the repository this reads, as given */
+  /** @return the repository this reads, as an absolute path */
   public Path repository() {
     return repository;
   }
