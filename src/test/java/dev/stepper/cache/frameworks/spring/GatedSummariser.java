@@ -18,6 +18,7 @@ public final class GatedSummariser implements ReportProvider {
 
   // static: the cache makes its own instance from the class name in the YAML file
   private static final AtomicInteger CALLS = new AtomicInteger();
+  private static final AtomicInteger WAITING = new AtomicInteger();
   private static volatile CountDownLatch gate = new CountDownLatch(0);
 
   /** Made by the cache from the YAML file. */
@@ -38,6 +39,11 @@ public final class GatedSummariser implements ReportProvider {
     return CALLS.get();
   }
 
+  /** @return how many calls wait at the gate now */
+  static int waiting() {
+    return WAITING.get();
+  }
+
   static void reset() {
     open();
     CALLS.set(0);
@@ -50,9 +56,15 @@ public final class GatedSummariser implements ReportProvider {
 
   @Override
   public String write(ReportKey key) throws InterruptedException {
+    // counted as waiting before it counts as called, so a test that sees the call sees it wait
+    WAITING.incrementAndGet();
     int draft = CALLS.incrementAndGet();
-    if (!gate.await(GATE_SECONDS, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("the test never opened the gate");
+    try {
+      if (!gate.await(GATE_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test never opened the gate");
+      }
+    } finally {
+      WAITING.decrementAndGet();
     }
     return "Diary of " + key.sha() + " by " + key.user() + ", draft " + draft;
   }

@@ -143,6 +143,7 @@ class SpringBootJCacheTest {
     });
     served.add(diary(sha));
     served.forEach(each -> assertEquals(report, each, "a fresh or stale report is served as is"));
+    assertEquals(1, GatedSummariser.waiting(), "the calls returned while the refresh was held");
 
     GatedSummariser.open();
     var refreshed = Await.success(Duration.ofSeconds(10), () -> {
