@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.jcache.JCacheCacheManager;
@@ -107,6 +108,17 @@ class SpringBootJCacheTest {
     assertTrue(config.isReadThrough() && config.isStatisticsEnabled());
     assertEquals(StaleWhileRevalidate.fresh(Duration.ofSeconds(1)).stale(Duration.ofHours(1))
         .lease(Duration.ofMinutes(1)), config.getExpiryPolicyFactory().create());
+  }
+
+  /**
+   * The build's second pass asks for Boot 3.5 with {@code -Dspring-boot.line=3.5}, which Surefire
+   * hands on to the tests; a profile that stopped switching the line would fail here.
+   */
+  @Test
+  void runsOnTheBootLineTheBuildAsksFor() {
+    String line = System.getProperty("spring-boot.line", "4");
+    String version = SpringBootVersion.getVersion();
+    assertTrue(version.startsWith(line + "."), "Spring Boot " + version + ", expected " + line);
   }
 
   @Test
