@@ -16,9 +16,11 @@ final class SpringApps {
    *
    * @param application its {@code @SpringBootConfiguration} class
    * @param config the YAML file, a class path resource
+   * @param more more Boot properties, {@code name=value}
    * @return the running context; the caller closes it
    */
-  static ConfigurableApplicationContext start(Class<?> application, String config) {
+  static ConfigurableApplicationContext start(Class<?> application, String config,
+      String... more) {
     return new SpringApplicationBuilder(application)
         .web(WebApplicationType.NONE)
         .bannerMode(Banner.Mode.OFF)
@@ -27,6 +29,7 @@ final class SpringApps {
             "spring.cache.type=jcache",
             "spring.cache.jcache.provider=" + StepperCachingProvider.class.getName(),
             "spring.cache.jcache.config=classpath:" + config)
+        .properties(more)
         .run();
   }
 }
