@@ -94,6 +94,10 @@ class ConfigurationFileErrorsTest {
         Arguments.of("a Redis URI that is a file", """
             redis: {uri: "file:/tmp/x"}
             """, List.of("at 'redis.uri'", "expected a redis:// or rediss:// URI")),
+        Arguments.of("an allow-list that allows everything", """
+            caches:
+              a: {allow: ["**"]}
+            """, List.of("at 'caches.a.allow'", "'**' is not an allow-list pattern")),
         Arguments.of("an empty file", "", List.of("is empty")));
   }
 
