@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.StepperCachingProvider;
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,10 +16,9 @@ import javax.cache.Caching;
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.cache.annotation.EnableCaching;
@@ -34,29 +31,19 @@ import org.springframework.core.io.ClassPathResource;
  * with a bare configuration, so a cache the YAML file declares must not be listed (creating it
  * again throws, as JCache requires), and one the file does not declare gets its default section.
  */
-@RedisTest
 @Timeout(60)
 class SpringBootCacheNamesTest {
 
   private static final String CONFIG = "frameworks/spring/cache-names.yaml";
 
-  private static SpringRedis redis;
+  @RegisterExtension
+  static final SpringRedis REDIS = new SpringRedis("names");
 
   /** An application with no caches of its own: they come from the file and the properties. */
   @SpringBootConfiguration(proxyBeanMethods = false)
   @EnableAutoConfiguration
   @EnableCaching
   static class NamesApp {
-  }
-
-  @BeforeAll
-  static void connect(RedisEndpoint endpoint) {
-    redis = new SpringRedis(endpoint, "names");
-  }
-
-  @AfterAll
-  static void clean() {
-    redis.close();
   }
 
   @Test

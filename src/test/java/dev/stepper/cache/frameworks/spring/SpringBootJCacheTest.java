@@ -12,8 +12,6 @@ import dev.stepper.cache.report.ProviderAttempt;
 import dev.stepper.cache.report.Report;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
 import dev.stepper.cache.testing.Await;
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -44,14 +43,14 @@ import org.springframework.core.io.ClassPathResource;
  * {@link DiaryService}: a placeholder at once, the report once written, the stale report served
  * while one refresh runs. Nothing in the test touches the provider's API.
  */
-@RedisTest
 @Timeout(90)
 class SpringBootJCacheTest {
 
   static final String CONFIG = "frameworks/spring/stepper-cache.yaml";
   private static final String USER = "alice";
 
-  private static SpringRedis redis;
+  @RegisterExtension
+  static final SpringRedis REDIS = new SpringRedis("boot");
   private static ConfigurableApplicationContext context;
   private static DiaryService diaries;
 
@@ -70,8 +69,7 @@ class SpringBootJCacheTest {
   }
 
   @BeforeAll
-  static void start(RedisEndpoint endpoint) {
-    redis = new SpringRedis(endpoint, "boot");
+  static void start() {
     RateLimitedProvider.reset();
     GatedSummariser.reset();
     context = SpringApps.start(DiaryApp.class, CONFIG);
@@ -81,12 +79,8 @@ class SpringBootJCacheTest {
   @AfterAll
   static void stop() {
     GatedSummariser.open();
-    try {
-      if (context != null) {
-        context.close();
-      }
-    } finally {
-      redis.close();
+    if (context != null) {
+      context.close();
     }
   }
 
@@ -129,7 +123,7 @@ class SpringBootJCacheTest {
 
     var placeholder = assertInstanceOf(Report.Dehydrated.class, diary(sha),
         "a miss answers at once with a placeholder while the report is written");
-    String stored = redis.commands().get(redis.prefix() + ":report:" + USER + ":" + sha);
+    String stored = REDIS.commands().get(REDIS.prefix() + ":report:" + USER + ":" + sha);
     assertNotNull(stored, "the placeholder is in Redis under the report's readable key");
     assertTrue(stored.contains("\"state\":\"dehydrated\"") && stored.contains(placeholder.jobId()),
         stored);

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stepper.cache.testing.RedisEndpoint;
-import dev.stepper.cache.testing.RedisTest;
 import java.net.URL;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -23,24 +20,14 @@ import org.springframework.context.ConfigurableApplicationContext;
  * other loader (the provider's own, the old one) Spring's proxy fails with "Note cannot be cast to
  * Note", which is the bug this guards against.
  */
-@RedisTest
 @Timeout(90)
 class SpringBootRestartTest {
 
   private static final String APPLICATION = "dev.stepper.cache.frameworks.spring.restart";
   private static final String CONFIG = "frameworks/spring/restart-cache.yaml";
 
-  private static SpringRedis redis;
-
-  @BeforeAll
-  static void connect(RedisEndpoint endpoint) {
-    redis = new SpringRedis(endpoint, "restart");
-  }
-
-  @AfterAll
-  static void clean() {
-    redis.close();
-  }
+  @RegisterExtension
+  static final SpringRedis REDIS = new SpringRedis("restart");
 
   @Test
   void aJdkSerializedValueComesBackAsTheRestartedLoadersClass() throws Exception {
@@ -62,8 +49,8 @@ class SpringBootRestartTest {
       written = read.apply(app.notebook, id);
       assertSame(first, written.getClass().getClassLoader(), "the application's own class");
       assertEquals(1, app.notebook.bodyCalls());
-      assertEquals(1, redis.keys().stream().filter(key -> key.endsWith(cache + ":" + id)).count(),
-          "the note is in Redis: " + redis.keys());
+      assertEquals(1, REDIS.keys().stream().filter(key -> key.endsWith(cache + ":" + id)).count(),
+          "the note is in Redis: " + REDIS.keys());
       firstManager = app.context.getBean(javax.cache.CacheManager.class);
     }
     assertTrue(firstManager.isClosed(), "Boot closes the cache manager with the application");

@@ -9,33 +9,40 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The Redis a Spring test's YAML file points at: the file reads the server and a key prefix of the
- * test's own from the system properties {@code stepper.test.spring.<name>.redis} and
- * {@code .prefix}, which this sets, and the test looks at the raw keys through a Lettuce
- * connection of its own. Closing deletes the prefix's keys, as the server may be shared.
+ * The Redis a Spring test class's YAML file points at, registered as a static extension: before
+ * the class's {@code @BeforeAll} methods it picks a key prefix of the class's own and sets the
+ * system properties {@code stepper.test.spring.<name>.redis} and {@code .prefix}, which the file
+ * reads; the test looks at the raw keys through a Lettuce connection of its own. After the
+ * class's {@code @AfterAll} methods (which close its applications) it deletes the prefix's keys,
+ * as the server may be shared, and clears the properties.
  */
-final class SpringRedis implements AutoCloseable {
+final class SpringRedis implements BeforeAllCallback, AfterAllCallback {
 
   private final String redisProperty;
   private final String prefixProperty;
   private final String prefix;
-  private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
+  private RedisClient client;
+  private StatefulRedisConnection<String, String> connection;
 
-  /**
-   * @param redis the test's server
-   * @param name the middle of the property names the YAML file reads
-   */
-  SpringRedis(RedisEndpoint redis, String name) {
+  /** @param name the middle of the property names the YAML file reads */
+  SpringRedis(String name) {
     this.redisProperty = "stepper.test.spring." + name + ".redis";
     this.prefixProperty = "stepper.test.spring." + name + ".prefix";
     this.prefix = RedisEndpoint.uniquePrefix("spring-" + name);
-    System.setProperty(redisProperty, redis.uri().toString());
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    String uri = RedisEndpoint.shared().uri().toString();
+    System.setProperty(redisProperty, uri);
     System.setProperty(prefixProperty, prefix);
-    this.client = RedisClient.create(redis.uri().toString());
-    this.connection = client.connect();
+    client = RedisClient.create(uri);
+    connection = client.connect();
   }
 
   /** @return the key prefix the YAML file gives the cache manager */
@@ -62,7 +69,7 @@ final class SpringRedis implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterAll(ExtensionContext context) {
     try {
       List<String> keys = keys();
       if (!keys.isEmpty()) {
