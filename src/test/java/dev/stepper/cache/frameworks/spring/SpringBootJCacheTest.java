@@ -41,16 +41,17 @@ import org.springframework.core.io.ClassPathResource;
  * Spring Boot's own JCache auto-configuration, given nothing but {@code spring.cache.*} properties
  * naming our provider and a YAML file, runs the report cache behind the JSR-107 annotations of
  * {@link DiaryService}: a placeholder at once, the report once written, the stale report served
- * while one refresh runs. Nothing in the test touches the provider's API.
+ * while one refresh runs. The application is configured by properties and the file alone.
  */
 @Timeout(90)
 class SpringBootJCacheTest {
 
-  static final String CONFIG = "frameworks/spring/stepper-cache.yaml";
+  private static final String CONFIG = "frameworks/spring/stepper-cache.yaml";
   private static final String USER = "alice";
 
   @RegisterExtension
   static final SpringRedis REDIS = new SpringRedis("boot");
+
   private static ConfigurableApplicationContext context;
   private static DiaryService diaries;
 

@@ -16,9 +16,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * An application restarted as spring-boot-devtools restarts it: closed, then started again in a
  * new child-first class loader set as the thread's context class loader. A value cached before the
- * restart must come back as an instance of the class the new loader defines; decoded through any
- * other loader (the provider's own, the old one) Spring's proxy fails with "Note cannot be cast to
- * Note", which is the bug this guards against.
+ * restart must come back as an instance of the class the new loader defines. A provider that
+ * resolved the file's classes or decoded values through another loader (its own, the old one)
+ * fails here with "Note cannot be cast to Note" or a value the cache refuses as not its type: the
+ * devtools bug this guards against. Boot passes the application's class loader to
+ * {@code getCacheManager}, so this holds whatever the provider's default class loader is.
  */
 @Timeout(90)
 class SpringBootRestartTest {
