@@ -12,6 +12,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What a framework test needs around its YAML file: a key prefix of its own on the shared Redis,
@@ -93,6 +94,24 @@ public final class FrameworkTestBed implements AutoCloseable {
       cursor = page;
     } while (!cursor.isFinished());
     return keys;
+  }
+
+  /**
+   * Runs an action with another thread context class loader, which the provider takes for its
+   * default class loader: a fresh loader gives a cache manager of its own, as in another JVM, and
+   * a loader over a folder holding {@code stepper-cache.yaml} gives that file as the default.
+   *
+   * @return the action's result
+   */
+  public static <T> T withContextClassLoader(ClassLoader loader, Supplier<T> action) {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(loader);
+    try {
+      return action.get();
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
   }
 
   @Override
