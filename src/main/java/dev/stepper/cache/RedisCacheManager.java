@@ -1,6 +1,7 @@
 package dev.stepper.cache;
 
 import dev.stepper.cache.codec.Codec;
+import dev.stepper.cache.config.ConfigurationFile;
 import dev.stepper.cache.redis.KeyLayout;
 import dev.stepper.cache.redis.PubSub;
 import dev.stepper.cache.redis.RedisConnector;
@@ -21,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
+import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The set of caches is this manager's own (it is not stored in Redis); their entries are shared
  * by every manager with the same URI. All caches share one connection, opened on first use.
+ *
+ * <p>A URI that names a {@link ConfigurationFile} gives the Redis deployment and the caches that
+ * exist from the start; caches created with a bare {@code MutableConfiguration} (as annotation
+ * frameworks and Hibernate do) get the file's {@code default} section.
  */
 final class RedisCacheManager implements CacheManager {
 
@@ -42,18 +49,20 @@ final class RedisCacheManager implements CacheManager {
   private final ClassLoader classLoader;
   private final Properties properties;
   private final RedisConnector connector;
+  private final ConfigurationFile file;
   private final ConcurrentMap<String, RedisCache<?, ?>> caches = new ConcurrentHashMap<>();
   private final ExecutorService executor;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  RedisCacheManager(StepperCachingProvider provider, URI uri, ClassLoader classLoader,
-      Properties properties) {
+  private RedisCacheManager(StepperCachingProvider provider, URI uri, ClassLoader classLoader,
+      Properties properties, ConfigurationFile file) {
     this.provider = provider;
     this.uri = uri;
     this.classLoader = classLoader;
     this.properties = new Properties();
     this.properties.putAll(properties);
-    this.connector = new RedisConnector(RedisSettings.parse(uri));
+    this.file = file;
+    this.connector = new RedisConnector(settings(uri, file));
     this.executor = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "stepper-cache-" + THREADS.incrementAndGet());
       thread.setDaemon(true);
@@ -61,6 +70,46 @@ final class RedisCacheManager implements CacheManager {
     });
     LOG.debug("Cache manager for {} (key prefix '{}')", RedisSettings.redact(uri),
         connector.settings().prefix());
+  }
+
+  /**
+   * Opens a manager; one named by a configuration file has the file's caches at once.
+   *
+   * @throws javax.cache.CacheException if the file is not valid
+   */
+  static RedisCacheManager open(StepperCachingProvider provider, URI uri, ClassLoader classLoader,
+      Properties properties) {
+    ConfigurationFile file = ConfigurationFile.isFile(uri)
+        ? ConfigurationFile.read(uri, classLoader)
+        : null;
+    var manager = new RedisCacheManager(provider, uri, classLoader, properties, file);
+    if (file != null) {
+      try {
+        for (String name : file.cacheNames()) {
+          manager.createCache(name, file.cache(name));
+        }
+      } catch (RuntimeException e) {
+        manager.close();
+        throw new CacheException("Stepper Cache configuration " + uri + ": cache could not be"
+            + " created: " + e.getMessage(), e);
+      }
+      LOG.info("Cache manager from {}: Redis {}, key prefix '{}', caches {}", uri,
+          RedisSettings.redact(file.redisUri()), manager.connector.settings().prefix(),
+          file.cacheNames());
+    }
+    return manager;
+  }
+
+  private static RedisSettings settings(URI uri, ConfigurationFile file) {
+    if (file == null) {
+      return RedisSettings.parse(uri);
+    }
+    try {
+      return RedisSettings.parse(file.redisUri());
+    } catch (IllegalArgumentException e) {
+      throw new CacheException("Stepper Cache configuration " + uri + " at 'redis': "
+          + e.getMessage(), e);
+    }
   }
 
   @Override
@@ -89,7 +138,7 @@ final class RedisCacheManager implements CacheManager {
     checkOpen();
     Objects.requireNonNull(cacheName, "cacheName");
     Objects.requireNonNull(configuration, "configuration");
-    StepperConfiguration<K, V> copy = StepperConfiguration.copyOf(configuration);
+    StepperConfiguration<K, V> copy = StepperConfiguration.copyOf(withFileDefaults(configuration));
     if (!copy.isStoreByValue()) {
       throw new UnsupportedOperationException("Cache " + cacheName + " asks for store-by-reference,"
           + " which a Redis-backed cache cannot offer: keys and values always travel as bytes."
@@ -112,6 +161,21 @@ final class RedisCacheManager implements CacheManager {
       }
       return cache;
     }
+  }
+
+  /**
+   * The file's {@code default} section in place of a configuration that says nothing: Object
+   * types and JCache's defaults, as frameworks pass when they create a cache they were asked for.
+   */
+  @SuppressWarnings("unchecked")
+  private <K, V> Configuration<K, V> withFileDefaults(Configuration<K, V> configuration) {
+    boolean bare = file != null && !(configuration instanceof StepperConfiguration)
+        && configuration.getKeyType() == Object.class
+        && configuration.getValueType() == Object.class
+        && (configuration instanceof CompleteConfiguration<K, V> complete
+            ? new MutableConfiguration<>(complete).equals(new MutableConfiguration<>())
+            : configuration.isStoreByValue());
+    return bare ? (Configuration<K, V>) file.defaults() : configuration;
   }
 
   private <K, V> RedisCache<K, V> newCache(String cacheName, StepperConfiguration<K, V> config) {

@@ -1,5 +1,6 @@
 package dev.stepper.cache;
 
+import dev.stepper.cache.config.ConfigurationFile;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,10 +18,17 @@ import javax.cache.spi.CachingProvider;
  *
  * <p>A cache manager's URI names the Redis deployment:
  * {@code redis://[user:password@]host:port[/database][?prefix=name&timeout=2s]}, or
- * {@code rediss://...} for TLS. The default URI is the system property {@value #URI_PROPERTY},
- * else the environment variable {@code REDIS_URL}, else {@code redis://localhost:6379}. There is
- * one manager per URI and class loader; its caches are visible to every manager of any JVM with
- * the same URI.
+ * {@code rediss://...} for TLS; or a {@link ConfigurationFile} that says where Redis is and which
+ * caches exist: {@code classpath:stepper-cache.yaml}, {@code file:/etc/app/stepper-cache.yaml}.
+ * The default URI is the system property {@value #URI_PROPERTY}, else
+ * {@code classpath:stepper-cache.yaml} if the default class loader finds that file, else the
+ * environment variable {@code REDIS_URL}, else {@code redis://localhost:6379}. There is one
+ * manager per URI and class loader; its caches are visible to every manager of any JVM with the
+ * same Redis and key prefix.
+ *
+ * <p>The default class loader is the thread's context class loader, so that an application that
+ * runs in a class loader of its own (a restarted Spring Boot application, an application server)
+ * gets its own classes back from the cache.
  *
  * <p>Thread-safe.
  */
@@ -41,7 +49,7 @@ public final class StepperCachingProvider implements CachingProvider {
     Properties props = properties == null ? getDefaultProperties() : properties;
     synchronized (managers) {
       return managers.computeIfAbsent(loader, any -> new HashMap<>())
-          .computeIfAbsent(managerUri, any -> new RedisCacheManager(this, managerUri, loader, props));
+          .computeIfAbsent(managerUri, any -> RedisCacheManager.open(this, managerUri, loader, props));
     }
   }
 
@@ -57,12 +65,17 @@ public final class StepperCachingProvider implements CachingProvider {
 
   @Override
   public ClassLoader getDefaultClassLoader() {
-    return getClass().getClassLoader();
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    return context != null ? context : getClass().getClassLoader();
   }
 
   @Override
   public URI getDefaultURI() {
     String configured = System.getProperty(URI_PROPERTY);
+    if ((configured == null || configured.isBlank())
+        && getDefaultClassLoader().getResource(ConfigurationFile.DEFAULT_NAME) != null) {
+      configured = "classpath:" + ConfigurationFile.DEFAULT_NAME;
+    }
     if (configured == null || configured.isBlank()) {
       configured = System.getenv("REDIS_URL");
     }

@@ -1,0 +1,37 @@
+package dev.stepper.cache.config;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as people write them in configuration files: {@code 500ms}, {@code 2s}, {@code PT2S}. */
+final class Durations {
+
+  static final String EXPECTED = "a duration such as 500ms, 2s, 10m, 1h, 1d or PT2S";
+
+  private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  private Durations() {}
+
+  /** @return the duration, or {@code null} if the text is not one */
+  static Duration parse(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    Matcher m = SHORT.matcher(value);
+    try {
+      if (m.matches()) {
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(amount);
+          case "s" -> Duration.ofSeconds(amount);
+          case "m" -> Duration.ofMinutes(amount);
+          case "h" -> Duration.ofHours(amount);
+          default -> Duration.ofDays(amount);
+        };
+      }
+      return Duration.parse(value.toUpperCase(Locale.ROOT));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

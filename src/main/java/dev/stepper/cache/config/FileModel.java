@@ -1,0 +1,37 @@
+package dev.stepper.cache.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The file's shape, bound by Jackson with kebab-case keys ({@code key-type}); every field is
+ * optional here, and {@link CacheSettings} says which are required and what they mean.
+ */
+final class FileModel {
+
+  private FileModel() {}
+
+  record Root(RedisSection redis, @JsonProperty("default") CacheSection defaults,
+      Map<String, CacheSection> caches) {}
+
+  record RedisSection(String uri, String prefix, String timeout) {}
+
+  record CacheSection(String keyType, String valueType, String keyCodec, String valueCodec,
+      List<String> allow, ExpirySection expiry, LoaderSection loader, ClassSection writer,
+      Boolean readThrough, Boolean writeThrough, Boolean statistics, Boolean management) {}
+
+  record ExpirySection(Boolean eternal, String created, String accessed, String modified,
+      String touched, RevalidationSection staleWhileRevalidate, String factory) {}
+
+  record RevalidationSection(String fresh, String stale, String lease, Integer jobThreads,
+      Integer jobQueue, BackoffSection backoff) {}
+
+  record BackoffSection(String initial, Double multiplier, String max, Double jitter) {}
+
+  record LoaderSection(@JsonProperty("class") String type, ReportSection report) {}
+
+  record ClassSection(@JsonProperty("class") String type) {}
+
+  record ReportSection(List<String> providers, String timeout) {}
+}

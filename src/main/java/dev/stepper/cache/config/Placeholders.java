@@ -1,0 +1,70 @@
+package dev.stepper.cache.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Replaces {@code ${NAME}} and {@code ${NAME:default}} in a file's text values with the system
+ * property {@code NAME}, else the environment variable, else the default, so that one file serves
+ * every environment and secrets stay out of it.
+ */
+final class Placeholders {
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
+
+  private Placeholders() {}
+
+  /** Resolves every text value of the tree in place. */
+  static void resolve(JsonNode node, String path, Problems problems) {
+    if (node instanceof ObjectNode object) {
+      List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+      object.fields().forEachRemaining(fields::add);
+      for (Map.Entry<String, JsonNode> field : fields) {
+        String at = Problems.child(path, field.getKey());
+        if (field.getValue().isTextual()) {
+          object.set(field.getKey(), resolve(field.getValue().textValue(), at, problems));
+        } else {
+          resolve(field.getValue(), at, problems);
+        }
+      }
+    } else if (node instanceof ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        String at = path + "[" + i + "]";
+        if (array.get(i).isTextual()) {
+          array.set(i, resolve(array.get(i).textValue(), at, problems));
+        } else {
+          resolve(array.get(i), at, problems);
+        }
+      }
+    }
+  }
+
+  private static TextNode resolve(String text, String path, Problems problems) {
+    Matcher m = PLACEHOLDER.matcher(text);
+    StringBuilder result = new StringBuilder();
+    while (m.find()) {
+      String name = m.group(1).trim();
+      String value = System.getProperty(name);
+      if (value == null) {
+        value = System.getenv(name);
+      }
+      if (value == null) {
+        value = m.group(2);
+      }
+      if (value == null) {
+        throw problems.at(path, "${" + name + "} is not set: set the system property or"
+            + " environment variable " + name + ", or give a default as ${" + name + ":value}");
+      }
+      m.appendReplacement(result, Matcher.quoteReplacement(value));
+    }
+    m.appendTail(result);
+    return TextNode.valueOf(result.toString());
+  }
+}

@@ -1,0 +1,31 @@
+package dev.stepper.cache.config;
+
+import javax.cache.CacheException;
+
+/** Errors about one configuration file, each naming the file and the key. */
+final class Problems {
+
+  private final String file;
+
+  Problems(String file) {
+    this.file = file;
+  }
+
+  static String child(String path, String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  CacheException at(String path, String message) {
+    return at(path, message, null);
+  }
+
+  CacheException at(String path, String message, Throwable cause) {
+    String where = path.isEmpty() ? "" : " at '" + path + "'";
+    return new CacheException("Stepper Cache configuration " + file + where + ": " + message,
+        cause);
+  }
+
+  CacheException file(String message, Throwable cause) {
+    return new CacheException("Stepper Cache configuration " + file + ": " + message, cause);
+  }
+}
