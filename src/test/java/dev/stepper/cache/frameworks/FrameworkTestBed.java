@@ -60,8 +60,7 @@ public final class FrameworkTestBed implements AutoCloseable {
     return prefix + ":" + String.join(":", parts);
   }
 
-  /** @return the commands of the plain connection, for what the helpers below do not cover */
-  public RedisCommands<byte[], byte[]> commands() {
+  private RedisCommands<byte[], byte[]> commands() {
     return connection.sync();
   }
 
@@ -71,9 +70,12 @@ public final class FrameworkTestBed implements AutoCloseable {
     return value == null ? null : new String(value, StandardCharsets.UTF_8);
   }
 
-  /** @return the key's remaining time to live in milliseconds, as {@code PTTL} answers */
-  public long pttl(String key) {
-    return commands().pttl(utf8(key));
+  /**
+   * @return the remaining time to live in milliseconds, as {@code PTTL} answers, of each key
+   *     matching {@code <prefix>:<glob>}: also for keys that are not text
+   */
+  public List<Long> pttls(String glob) {
+    return rawKeys(glob).stream().map(key -> commands().pttl(key)).toList();
   }
 
   /**
@@ -111,6 +113,37 @@ public final class FrameworkTestBed implements AutoCloseable {
       return action.get();
     } finally {
       thread.setContextClassLoader(previous);
+    }
+  }
+
+  /**
+   * Sets or clears a system property until the handle is closed, which puts the earlier value
+   * back: the test launcher sets {@code stepper.cache.uri} and {@code stepper.cache.prefix} for
+   * the whole JVM, and later tests rely on them.
+   *
+   * @param name the property
+   * @param value its value for now, or {@code null} to clear it
+   * @return the handle that restores it
+   */
+  public static PropertyOverride override(String name, String value) {
+    String previous = value == null ? System.clearProperty(name) : System.setProperty(name, value);
+    return new PropertyOverride(name, previous);
+  }
+
+  /**
+   * A system property's earlier value, put back on {@link #close()}.
+   *
+   * @param name the property
+   * @param previous its value before, or {@code null} if it had none
+   */
+  public record PropertyOverride(String name, String previous) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (previous == null) {
+        System.clearProperty(name);
+      } else {
+        System.setProperty(name, previous);
+      }
     }
   }
 

@@ -71,11 +71,11 @@ class JCacheMetricsTest {
   @Test
   void aCacheOfAPlainRedisUriReportsItsHitsMissesAndPuts() {
     // the prefix by system property, because a query in the URI breaks Micrometer (next test)
-    String previous = System.setProperty("stepper.cache.prefix", bed.prefix());
+    var launcherPrefix = FrameworkTestBed.override("stepper.cache.prefix", bed.prefix());
     try {
       manager = manager(redis.uri());
     } finally {
-      restore("stepper.cache.prefix", previous);
+      launcherPrefix.close();
     }
     assertCountsReachTheRegistry(manager.createCache("greetings",
         new MutableConfiguration<String, String>().setTypes(String.class, String.class)
@@ -117,13 +117,5 @@ class JCacheMetricsTest {
     assertEquals(3.0, registry.get("cache.gets").tag("result", "hit").functionCounter().count());
     assertEquals(1.0, registry.get("cache.gets").tag("result", "miss").functionCounter().count());
     assertEquals(3.0, registry.get("cache.puts").functionCounter().count());
-  }
-
-  private static void restore(String property, String previous) {
-    if (previous == null) {
-      System.clearProperty(property);
-    } else {
-      System.setProperty(property, previous);
-    }
   }
 }
