@@ -21,7 +21,11 @@ final class JobExecutor {
   private final String cacheName;
   private final ThreadPoolExecutor pool;
 
-  JobExecutor(String cacheName, int threads, int queue) {
+  /**
+   * @param classLoader the cache manager's, as the job threads' context class loader, so that
+   *     loaders which look classes up through it find the application's own
+   */
+  JobExecutor(String cacheName, int threads, int queue, ClassLoader classLoader) {
     this.cacheName = cacheName;
     AtomicInteger count = new AtomicInteger();
     BlockingQueue<Runnable> waiting =
@@ -29,6 +33,7 @@ final class JobExecutor {
     this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, waiting, runnable -> {
       Thread thread = new Thread(runnable, "stepper-jobs-" + cacheName + "-" + count.incrementAndGet());
       thread.setDaemon(true);
+      thread.setContextClassLoader(classLoader);
       thread.setUncaughtExceptionHandler((t, e) ->
           LOG.error("Cache {}: a job failed outside its own error handling", cacheName, e));
       return thread;

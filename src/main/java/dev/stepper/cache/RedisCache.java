@@ -73,7 +73,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
     this.removals = new Removals<>(core);
     this.processing = new EntryProcessing<>(core);
     this.revalidation = core.expiry.policy() instanceof StaleWhileRevalidate policy
-        ? new Revalidation<>(core, policy) : null;
+        ? new Revalidation<>(core, policy, manager.getClassLoader()) : null;
     String managerName = RedisSettings.redact(manager.getURI());
     this.statisticsBean = new MBeanRegistration(statistics, MBeanRegistration.STATISTICS,
         managerName, name);

@@ -66,6 +66,8 @@ final class RedisCacheManager implements CacheManager {
     this.executor = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "stepper-cache-" + THREADS.incrementAndGet());
       thread.setDaemon(true);
+      // loaders and listeners run here: they see the application's classes, not the creator's
+      thread.setContextClassLoader(classLoader);
       return thread;
     });
     LOG.debug("Cache manager for {} (key prefix '{}')", RedisSettings.redact(uri),
@@ -90,12 +92,12 @@ final class RedisCacheManager implements CacheManager {
         }
       } catch (RuntimeException e) {
         manager.close();
-        throw new CacheException("Stepper Cache configuration " + uri + ": cache could not be"
-            + " created: " + e.getMessage(), e);
+        throw new CacheException("Stepper Cache configuration " + RedisSettings.redact(uri)
+            + ": a cache could not be created: " + e.getMessage(), e);
       }
-      LOG.info("Cache manager from {}: Redis {}, key prefix '{}', caches {}", uri,
-          RedisSettings.redact(file.redisUri()), manager.connector.settings().prefix(),
-          file.cacheNames());
+      LOG.info("Cache manager from {}: Redis {}, key prefix '{}', caches {}",
+          RedisSettings.redact(uri), RedisSettings.redact(file.redisUri()),
+          manager.connector.settings().prefix(), file.cacheNames());
     }
     return manager;
   }
@@ -107,8 +109,8 @@ final class RedisCacheManager implements CacheManager {
     try {
       return RedisSettings.parse(file.redisUri());
     } catch (IllegalArgumentException e) {
-      throw new CacheException("Stepper Cache configuration " + uri + " at 'redis': "
-          + e.getMessage(), e);
+      throw new CacheException("Stepper Cache configuration " + RedisSettings.redact(uri)
+          + " at 'redis': " + e.getMessage(), e);
     }
   }
 

@@ -67,14 +67,14 @@ final class Revalidation<K, V> {
   private final Map<ByteBuffer, Instant> backedOff = new ConcurrentHashMap<>();
   private volatile boolean closing;
 
-  Revalidation(CacheCore<K, V> core, StaleWhileRevalidate policy) {
+  Revalidation(CacheCore<K, V> core, StaleWhileRevalidate policy, ClassLoader classLoader) {
     this.core = core;
     this.policy = policy;
     this.loader = core.readThrough;
     this.generator = loader != null && loader.target() instanceof BackgroundLoader<K, V> b
         ? b : null;
     this.records = core.store.jobRecords();
-    this.jobs = new JobExecutor(core.name, policy.jobThreads(), policy.jobQueue());
+    this.jobs = new JobExecutor(core.name, policy.jobThreads(), policy.jobQueue(), classLoader);
   }
 
   V get(K key) {

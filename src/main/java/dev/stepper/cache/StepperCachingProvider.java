@@ -49,7 +49,8 @@ public final class StepperCachingProvider implements CachingProvider {
     Properties props = properties == null ? getDefaultProperties() : properties;
     synchronized (managers) {
       return managers.computeIfAbsent(loader, any -> new HashMap<>())
-          .computeIfAbsent(managerUri, any -> RedisCacheManager.open(this, managerUri, loader, props));
+          .computeIfAbsent(managerUri,
+              any -> RedisCacheManager.open(this, managerUri, loader, props));
     }
   }
 

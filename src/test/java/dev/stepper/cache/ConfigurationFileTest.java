@@ -92,8 +92,10 @@ class ConfigurationFileTest {
         """.formatted(REDIS_PROPERTY, prefix);
   }
 
-  /** A report provider the file can name. */
+  /** A report provider the file can name; it notes the context class loader it ran with. */
   public static final class Writer implements dev.stepper.cache.report.ReportProvider {
+    static volatile ClassLoader contextClassLoader;
+
     @Override
     public String name() {
       return "test";
@@ -101,6 +103,7 @@ class ConfigurationFileTest {
 
     @Override
     public String write(ReportKey key) {
+      contextClassLoader = Thread.currentThread().getContextClassLoader();
       return "diary of " + key;
     }
   }
@@ -220,6 +223,15 @@ class ConfigurationFileTest {
       opened.add(manager);
       assertSame(app, manager.getClassLoader());
       assertNotNull(manager.getCache("greetings"));
+
+      // a caller on another class loader starts the job: the provider still runs with the app's
+      thread.setContextClassLoader(before);
+      Cache<ReportKey, Report> reports = manager.getCache("report");
+      ReportKey key = new ReportKey("loader", "sha1");
+      reports.get(key);
+      dev.stepper.cache.testing.Await.until(java.time.Duration.ofSeconds(20), "the report",
+          () -> reports.get(key) instanceof Report.Hydrated);
+      assertSame(app, Writer.contextClassLoader);
     } finally {
       thread.setContextClassLoader(before);
       if (named != null) {

@@ -49,7 +49,9 @@ final class CacheDeclaration {
         ? reportCache(path, section)
         : plainCache(path, section);
     if (section.keyCodec() != null || section.valueCodec() != null || section.allow() != null) {
-      List<String> allow = section.allow() == null ? List.of() : section.allow();
+      String[] allow = section.allow() == null ? new String[0]
+          : section.allow().toArray(String[]::new);
+      settle(path + ".allow", () -> Codecs.jdk(allow));
       config.setKeyCodec(codec(path + ".key-codec", section.keyCodec(), allow,
           String.class.equals(config.getKeyType()) ? Codecs.string() : null));
       config.setValueCodec(codec(path + ".value-codec", section.valueCodec(), allow, null));
@@ -226,23 +228,17 @@ final class CacheDeclaration {
     }
   }
 
-  private CodecFactory codec(String path, String name, List<String> allow,
-      CodecFactory otherwise) {
+  private CodecFactory codec(String path, String name, String[] allow, CodecFactory otherwise) {
     if (name == null) {
-      return otherwise != null ? otherwise : settle(path, () -> Codecs.jdk(allowed(allow)));
+      return otherwise != null ? otherwise : Codecs.jdk(allow);
     }
     return switch (name.trim()) {
-      case "jdk" -> settle(path.replace("-codec", "") + ".allow",
-          () -> Codecs.jdk(allowed(allow)));
+      case "jdk" -> Codecs.jdk(allow);
       case "json" -> Codecs.json();
       case "string" -> Codecs.string();
       default -> (CodecFactory) NewInstanceFactory.construct(
           implementation(path, name, CodecFactory.class));
     };
-  }
-
-  private static String[] allowed(List<String> allow) {
-    return allow.toArray(String[]::new);
   }
 
   private <T> Factory<T> instances(String path, String className, Class<T> role) {

@@ -15,6 +15,7 @@ import dev.stepper.cache.StepperConfiguration;
 import dev.stepper.cache.config.FileModel.CacheSection;
 import dev.stepper.cache.config.FileModel.RedisSection;
 import dev.stepper.cache.config.FileModel.Root;
+import dev.stepper.cache.redis.RedisSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -84,11 +85,14 @@ public final class ConfigurationFile {
 
   /**
    * @param uri a cache manager URI
-   * @return whether it names a configuration file rather than a Redis deployment
+   * @return whether it names a configuration file: a {@code classpath:}, {@code file:} or
+   *     {@code jar:} URI, or any other whose path ends in {@code .yaml} or {@code .yml}
    */
   public static boolean isFile(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    return !scheme.equals("redis") && !scheme.equals("rediss");
+    String path = uri.getSchemeSpecificPart().toLowerCase(Locale.ROOT);
+    return scheme.equals("classpath") || scheme.equals("file") || scheme.equals("jar")
+        || path.endsWith(".yaml") || path.endsWith(".yml");
   }
 
   /**
@@ -102,7 +106,7 @@ public final class ConfigurationFile {
    *     file, the key and what was expected
    */
   public static ConfigurationFile read(URI location, ClassLoader classLoader) {
-    var problems = new Problems(location.toString());
+    var problems = new Problems(RedisSettings.redact(location));
     JsonNode tree;
     try (InputStream in = open(location, classLoader, problems)) {
       tree = YAML.readTree(in);
@@ -282,7 +286,8 @@ public final class ConfigurationFile {
       throw problems.at("redis.uri", "is not a valid URI (" + e.getReason() + " at index "
           + e.getIndex() + "): expected redis://[user:password@]host:port[/db] or rediss://…");
     }
-    if (isFile(parsed)) {
+    String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("redis") && !scheme.equals("rediss")) {
       throw problems.at("redis.uri", "expected a redis:// or rediss:// URI");
     }
     var params = new StringBuilder();

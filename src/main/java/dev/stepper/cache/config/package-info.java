@@ -9,6 +9,7 @@
  * errors) and every error names the file, the key and what was expected.
  *
  * <p>Builds on the public API only: {@link dev.stepper.cache.StepperConfiguration}, {@code codec},
- * {@code swr} and {@code report} (for report generators), with Jackson's YAML module for parsing.
+ * {@code swr} and {@code report} (for report generators), with Jackson's YAML module for parsing;
+ * from {@code redis} only the URI redaction, so that no message repeats a password.
  */
 package dev.stepper.cache.config;

@@ -51,7 +51,8 @@ public final class RedisSettings {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("redis") && !scheme.equals("rediss")) {
       throw new IllegalArgumentException("Cache manager URI " + redact(uri) + " is not a Redis URI:"
-          + " use redis://[user:password@]host:port[/db][?prefix=name&timeout=2s] or rediss://...");
+          + " use redis://[user:password@]host:port[/db][?prefix=name&timeout=2s] or rediss://...,"
+          + " or name a configuration file: classpath:stepper-cache.yaml, file:/path/to/it.yaml");
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("Cache manager URI " + redact(uri) + " names no host it"

@@ -64,7 +64,8 @@ public final class ProviderChain implements ReportGenerator {
         break;
       }
       long start = System.nanoTime();
-      Future<String> call = CALLS.submit(() -> provider.write(key));
+      ClassLoader caller = Thread.currentThread().getContextClassLoader();
+      Future<String> call = CALLS.submit(() -> writeAs(caller, provider, key));
       try {
         String content = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         tried.add(new ProviderAttempt(provider.name(), ProviderAttempt.Outcome.OK, null, null,
@@ -88,5 +89,18 @@ public final class ProviderChain implements ReportGenerator {
 
   private static long millisSince(long startNanos) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+
+  /** Pool threads are shared: each call runs with the calling job's context class loader. */
+  private static String writeAs(ClassLoader caller, ReportProvider provider, ReportKey key)
+      throws Exception {
+    Thread thread = Thread.currentThread();
+    ClassLoader own = thread.getContextClassLoader();
+    thread.setContextClassLoader(caller);
+    try {
+      return provider.write(key);
+    } finally {
+      thread.setContextClassLoader(own);
+    }
   }
 }
