@@ -1,6 +1,7 @@
 package dev.stepper.cache.frameworks.micrometer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Micrometer's {@code JCacheMetrics} on our caches. It does not ask the cache for its numbers: it
  * reads the JCache statistics MXBean under a name it builds itself from the manager URI
- * ({@code CacheManager=<URI with ':' as '.'>}), and reads 0 when no bean has that name. So each
- * test proves that real, non-zero numbers arrive, for each kind of manager URI.
+ * ({@code CacheManager=<URI with ':' as '.'>}), and reads 0 when no bean has that name. So the
+ * tests prove, for each kind of manager URI, that real numbers arrive, or show how they do not.
  */
 @RedisTest
 @Timeout(60)
@@ -153,7 +154,7 @@ class JCacheMetricsTest {
     assertEquals("Hello, Ada", cache.get("ada"));
     assertEquals("Hello, Grace", cache.get("grace"));
     assertEquals("Hello, Grace", cache.get("grace"));
-    assertEquals(null, cache.get("edsger"));
+    assertNull(cache.get("edsger"));
 
     assertEquals(3.0, registry.get("cache.gets").tag("result", "hit").functionCounter().count());
     assertEquals(1.0, registry.get("cache.gets").tag("result", "miss").functionCounter().count());
