@@ -2,6 +2,7 @@ package dev.stepper.cache.frameworks.hibernate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,7 +91,7 @@ class SecondLevelCacheTest {
     try (var otherJvm = new URLClassLoader(new URL[0], getClass().getClassLoader())) {
       reader = FrameworkTestBed.withContextClassLoader(otherJvm, () -> sessionFactory("reader"));
     }
-    assertTrue(cacheManager(reader) != cacheManager(writer), "two managers, as in two JVMs");
+    assertNotSame(cacheManager(writer), cacheManager(reader), "two managers, as in two JVMs");
     assertNull(reader.fromTransaction(session -> session
         .createSelectionQuery("from CommitNote", CommitNote.class).getSingleResultOrNull()),
         "the reader's database has no row");
@@ -122,7 +123,8 @@ class SecondLevelCacheTest {
         .setProperty("hibernate.cache.use_second_level_cache", "true")
         .setProperty("hibernate.cache.region.factory_class", "jcache")
         .setProperty("hibernate.javax.cache.provider", "dev.stepper.cache.StepperCachingProvider")
-        .setProperty("hibernate.javax.cache.uri", "classpath://frameworks/hibernate/stepper-cache.yaml")
+        .setProperty("hibernate.javax.cache.uri",
+            "classpath://frameworks/hibernate/stepper-cache.yaml")
         .setProperty("hibernate.javax.cache.missing_cache_strategy", "create")
         .setProperty("hibernate.generate_statistics", "true")
         .buildSessionFactory();
