@@ -26,7 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 class CdiAnnotationsTest extends AnnotatedDiaryContract {
 
   private static final Class<?>[] INTERCEPTORS = {CacheResultInterceptor.class,
-      CachePutInterceptor.class, CacheRemoveEntryInterceptor.class, CacheRemoveAllInterceptor.class};
+      CachePutInterceptor.class, CacheRemoveEntryInterceptor.class,
+      CacheRemoveAllInterceptor.class};
   private static final URI FILE = URI.create("classpath:frameworks/cdi/stepper-cache.yaml");
 
   private static FrameworkTestBed bed;
