@@ -22,7 +22,9 @@ final class AllowList implements ObjectInputFilter {
   /** Value types of the JDK that carry no behaviour an attacker could chain. */
   static final List<String> JDK_DEFAULTS = List.of(
       "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*",
-      "java.time.*", "java.math.*", "java.net.URI");
+      "java.time.*", "java.math.*", "java.net.URI",
+      // an interface: it only lets arrays such as Hibernate's Serializable[] state through
+      "java.io.Serializable");
 
   /** Deeper object graphs are refused: cache values are not that deep, attacks often are. */
   static final int MAX_DEPTH = 100;

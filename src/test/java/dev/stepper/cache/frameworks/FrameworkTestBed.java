@@ -1,0 +1,167 @@
+package dev.stepper.cache.frameworks;
+
+import dev.stepper.cache.testing.RedisEndpoint;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * What a framework test needs around its YAML file: a key prefix of its own on the shared Redis,
+ * handed to the file through the system properties {@code stepper.test.<area>.redis} and
+ * {@code stepper.test.<area>.prefix} (the files say {@code ${stepper.test.<area>.redis}}), and a
+ * plain Lettuce connection to look at the keys behind the framework's back.
+ *
+ * <p>Closing it deletes the prefix's keys, because the shared server may outlive this JVM, and
+ * clears the properties, so that a later file cannot silently reuse them.
+ */
+public final class FrameworkTestBed implements AutoCloseable {
+
+  private final String redisProperty;
+  private final String prefixProperty;
+  private final String prefix;
+  private final RedisClient client;
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+
+  private FrameworkTestBed(RedisEndpoint redis, String area) {
+    this.redisProperty = "stepper.test." + area + ".redis";
+    this.prefixProperty = "stepper.test." + area + ".prefix";
+    this.prefix = RedisEndpoint.uniquePrefix(area);
+    this.client = RedisClient.create(RedisURI.create(redis.uri()));
+    this.connection = client.connect(ByteArrayCodec.INSTANCE);
+    System.setProperty(redisProperty, redis.uri().toString());
+    System.setProperty(prefixProperty, prefix);
+  }
+
+  /**
+   * @param redis the test server
+   * @param area the framework, which names the properties: {@code cdi}, {@code guice}, ...
+   * @return the test bed, its properties set
+   */
+  public static FrameworkTestBed open(RedisEndpoint redis, String area) {
+    return new FrameworkTestBed(redis, area);
+  }
+
+  /** @return the key prefix the YAML file is given */
+  public String prefix() {
+    return prefix;
+  }
+
+  /** @return {@code <prefix>:<parts joined by ':'>}, the Redis key of an entry */
+  public String key(String... parts) {
+    return prefix + ":" + String.join(":", parts);
+  }
+
+  private RedisCommands<byte[], byte[]> commands() {
+    return connection.sync();
+  }
+
+  /** @return the value at a key as UTF-8 text, or {@code null} if there is none */
+  public String text(String key) {
+    byte[] value = commands().get(utf8(key));
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * @return the remaining time to live in milliseconds, as {@code PTTL} answers, of each key
+   *     matching {@code <prefix>:<glob>}: also for keys that are not text
+   */
+  public List<Long> pttls(String glob) {
+    return rawKeys(glob).stream().map(key -> commands().pttl(key)).toList();
+  }
+
+  /**
+   * @return the keys matching {@code <prefix>:<glob>}, walked with SCAN, as UTF-8 text (binary
+   *     parts, such as a JDK-serialized key, come out garbled but still counted)
+   */
+  public List<String> keys(String glob) {
+    return rawKeys(glob).stream().map(key -> new String(key, StandardCharsets.UTF_8)).toList();
+  }
+
+  private List<byte[]> rawKeys(String glob) {
+    List<byte[]> keys = new ArrayList<>();
+    ScanArgs args = ScanArgs.Builder.matches(utf8(prefix + ":" + glob)).limit(1_000);
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      KeyScanCursor<byte[]> page = commands().scan(cursor, args);
+      keys.addAll(page.getKeys());
+      cursor = page;
+    } while (!cursor.isFinished());
+    return keys;
+  }
+
+  /**
+   * Runs an action with another thread context class loader, which the provider takes for its
+   * default class loader: a fresh loader gives a cache manager of its own, as in another JVM, and
+   * a loader over a folder holding {@code stepper-cache.yaml} gives that file as the default.
+   *
+   * @return the action's result
+   */
+  public static <T> T withContextClassLoader(ClassLoader loader, Supplier<T> action) {
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(loader);
+    try {
+      return action.get();
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
+  }
+
+  /**
+   * Sets or clears a system property until the handle is closed, which puts the earlier value
+   * back: the test launcher sets {@code stepper.cache.uri} and {@code stepper.cache.prefix} for
+   * the whole JVM, and later tests rely on them.
+   *
+   * @param name the property
+   * @param value its value for now, or {@code null} to clear it
+   * @return the handle that restores it
+   */
+  public static PropertyOverride override(String name, String value) {
+    String previous = value == null ? System.clearProperty(name) : System.setProperty(name, value);
+    return new PropertyOverride(name, previous);
+  }
+
+  /**
+   * A system property's earlier value, put back on {@link #close()}.
+   *
+   * @param name the property
+   * @param previous its value before, or {@code null} if it had none
+   */
+  public record PropertyOverride(String name, String previous) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (previous == null) {
+        System.clearProperty(name);
+      } else {
+        System.setProperty(name, previous);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      for (byte[] key : rawKeys("*")) {
+        commands().del(key);
+      }
+    } finally {
+      System.clearProperty(redisProperty);
+      System.clearProperty(prefixProperty);
+      connection.close();
+      client.shutdown();
+    }
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}
