@@ -40,6 +40,7 @@ public abstract class AnnotatedDiaryContract {
   @BeforeEach
   void closeTheGate() {
     GatedSummariser.reset();
+    GatedSummariser.close();
   }
 
   @AfterEach
@@ -58,7 +59,7 @@ public abstract class AnnotatedDiaryContract {
 
     GatedSummariser.open();
     Report.Hydrated hydrated = awaitHydrated("ada", "cafe01");
-    assertEquals("# Diary of cafe01 by ada (report 1)", hydrated.content());
+    assertEquals("Diary of cafe01 by ada, draft 1", hydrated.content());
     assertEquals(List.of("flaky: ERROR", "summariser: OK"), hydrated.providers().stream()
         .map(tried -> tried.provider() + ": " + tried.outcome()).toList());
     assertTrue(bed().text(key).contains("\"state\":\"hydrated\""), bed().text(key));
@@ -89,7 +90,7 @@ public abstract class AnnotatedDiaryContract {
       assertTrue(report.generatedAt().isAfter(first.generatedAt()), "not refreshed yet");
       return report;
     });
-    assertEquals("# Diary of beef02 by grace (report 2)", refreshed.content());
+    assertEquals("Diary of beef02 by grace, draft 2", refreshed.content());
     assertEquals(2, GatedSummariser.calls(), "one refresh, however many calls saw it stale");
     assertEquals(0, service().bodyCalls(), "the cache answers, not the method body");
   }

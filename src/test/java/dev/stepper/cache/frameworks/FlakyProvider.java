@@ -2,15 +2,29 @@ package dev.stepper.cache.frameworks;
 
 import dev.stepper.cache.report.ReportKey;
 import dev.stepper.cache.report.ReportProvider;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The first choice of the report chains in the framework tests' YAML files: an AI service over
- * its quota, so that the providers tried show an error before the summariser's success.
+ * The first choice of the YAML file's provider chain, always over its quota: every report then
+ * lists a failed try before the one that wrote it, and its calls count the generations.
  */
 public final class FlakyProvider implements ReportProvider {
 
-  /** Made by the configuration file. */
+  // static: the cache makes its own instance from the class name in the YAML file
+  private static final AtomicInteger CALLS = new AtomicInteger();
+
+  /** Made by the cache from the YAML file. */
   public FlakyProvider() {}
+
+  /** @return how often any instance was asked for a report */
+  public static int calls() {
+    return CALLS.get();
+  }
+
+  /** Forgets the calls. */
+  public static void reset() {
+    CALLS.set(0);
+  }
 
   @Override
   public String name() {
@@ -19,6 +33,7 @@ public final class FlakyProvider implements ReportProvider {
 
   @Override
   public String write(ReportKey key) {
+    CALLS.incrementAndGet();
     throw new IllegalStateException("quota exceeded");
   }
 }

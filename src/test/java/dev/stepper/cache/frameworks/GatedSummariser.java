@@ -7,37 +7,47 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The second choice of the report chains in the framework tests' YAML files: it writes the report
- * once its gate is open. The file makes the instance, so the test steers it through static state;
- * the tests of a JVM run one after another, and each starts with {@link #reset()}.
+ * The YAML file's fallback provider, which writes each report only when the test opens its gate:
+ * until then the test can see what callers get while a generation runs. Each report names its
+ * draft number, so the test can tell a refreshed report from the one before.
  */
 public final class GatedSummariser implements ReportProvider {
 
-  private static final AtomicInteger CALLS = new AtomicInteger();
-  private static volatile CountDownLatch gate = new CountDownLatch(1);
+  /** Longer than any test waits, shorter than the chain's timeout in the YAML file. */
+  private static final long GATE_SECONDS = 25;
 
-  /** Made by the configuration file. */
+  // static: the cache makes its own instance from the class name in the YAML file
+  private static final AtomicInteger CALLS = new AtomicInteger();
+  private static final AtomicInteger WAITING = new AtomicInteger();
+  private static volatile CountDownLatch gate = new CountDownLatch(0);
+
+  /** Made by the cache from the YAML file. */
   public GatedSummariser() {}
 
-  /** Closes the gate and forgets the calls. */
-  public static void reset() {
-    close();
-    CALLS.set(0);
-  }
-
-  /** Holds the next calls until {@link #open()}. */
+  /** Makes the next calls wait for {@link #open()}. */
   public static void close() {
     gate = new CountDownLatch(1);
   }
 
-  /** Lets the waiting and the next calls write their reports. */
+  /** Lets waiting and later calls write their report. */
   public static void open() {
     gate.countDown();
   }
 
-  /** @return how many reports were asked for since {@link #reset()} */
+  /** @return how often any instance was asked for a report */
   public static int calls() {
     return CALLS.get();
+  }
+
+  /** @return how many calls wait at the gate now */
+  public static int waiting() {
+    return WAITING.get();
+  }
+
+  /** Opens the gate and forgets the calls. */
+  public static void reset() {
+    open();
+    CALLS.set(0);
   }
 
   @Override
@@ -47,10 +57,16 @@ public final class GatedSummariser implements ReportProvider {
 
   @Override
   public String write(ReportKey key) throws InterruptedException {
-    int call = CALLS.incrementAndGet();
-    if (!gate.await(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("the test never opened the gate");
+    // counted as waiting before it counts as called, so a test that sees the call sees it wait
+    WAITING.incrementAndGet();
+    int draft = CALLS.incrementAndGet();
+    try {
+      if (!gate.await(GATE_SECONDS, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test never opened the gate");
+      }
+    } finally {
+      WAITING.decrementAndGet();
     }
-    return "# Diary of " + key.sha() + " by " + key.user() + " (report " + call + ")";
+    return "Diary of " + key.sha() + " by " + key.user() + ", draft " + draft;
   }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.StepperCachingProvider;
 import dev.stepper.cache.frameworks.DiaryService;
+import dev.stepper.cache.frameworks.FlakyProvider;
+import dev.stepper.cache.frameworks.GatedSummariser;
 import dev.stepper.cache.report.ProviderAttempt;
 import dev.stepper.cache.report.Report;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
@@ -71,7 +73,7 @@ class SpringBootJCacheTest {
 
   @BeforeAll
   static void start() {
-    RateLimitedProvider.reset();
+    FlakyProvider.reset();
     GatedSummariser.reset();
     context = SpringApps.start(DiaryApp.class, CONFIG);
     diaries = context.getBean(DiaryService.class);
@@ -161,7 +163,7 @@ class SpringBootJCacheTest {
     assertEquals("Diary of " + sha + " by " + USER + ", draft 2", refreshed.content());
     assertTried(refreshed);
     assertEquals(2, GatedSummariser.calls(), "one generation, one refresh");
-    assertEquals(2, RateLimitedProvider.calls(), "one generation, one refresh");
+    assertEquals(2, FlakyProvider.calls(), "one generation, one refresh");
     assertEquals(0, diaries.bodyCalls(), "the cache's loader answers; the method body never runs");
     assertEquals(calls, cacheGets() - getsBefore, "each call is one get in the statistics");
   }
@@ -172,7 +174,7 @@ class SpringBootJCacheTest {
   }
 
   private static void assertTried(Report.Hydrated report) {
-    assertEquals(List.of("rate-limited", "summariser"),
+    assertEquals(List.of("flaky", "summariser"),
         report.providers().stream().map(ProviderAttempt::provider).toList());
     assertEquals(List.of(ProviderAttempt.Outcome.ERROR, ProviderAttempt.Outcome.OK),
         report.providers().stream().map(ProviderAttempt::outcome).toList());
