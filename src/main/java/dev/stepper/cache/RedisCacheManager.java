@@ -86,14 +86,14 @@ final class RedisCacheManager implements CacheManager {
         : null;
     var manager = new RedisCacheManager(provider, uri, classLoader, properties, file);
     if (file != null) {
-      try {
-        for (String name : file.cacheNames()) {
+      for (String name : file.cacheNames()) {
+        try {
           manager.createCache(name, file.cache(name));
+        } catch (RuntimeException e) {
+          manager.close();
+          throw new CacheException("Stepper Cache configuration " + RedisSettings.redact(uri)
+              + " at 'caches." + name + "': the cache could not be created: " + e.getMessage(), e);
         }
-      } catch (RuntimeException e) {
-        manager.close();
-        throw new CacheException("Stepper Cache configuration " + RedisSettings.redact(uri)
-            + ": a cache could not be created: " + e.getMessage(), e);
       }
       LOG.info("Cache manager from {}: Redis {}, key prefix '{}', caches {}",
           RedisSettings.redact(uri), RedisSettings.redact(file.redisUri()),

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
@@ -38,19 +39,44 @@ public final class StepperCachingProvider implements CachingProvider {
   public static final String URI_PROPERTY = "stepper.cache.uri";
 
   private final Map<ClassLoader, Map<URI, RedisCacheManager>> managers = new WeakHashMap<>();
+  /** One lock per manager being opened, since opening runs application code. */
+  private final Map<List<Object>, Object> opening = new ConcurrentHashMap<>();
 
   /** Made by {@code Caching} through the service loader. */
   public StepperCachingProvider() {}
 
   @Override
   public CacheManager getCacheManager(URI uri, ClassLoader classLoader, Properties properties) {
-    URI managerUri = uri == null ? getDefaultURI() : uri;
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+    URI managerUri = uri == null ? defaultUri(loader) : uri;
     Properties props = properties == null ? getDefaultProperties() : properties;
+    RedisCacheManager manager = registered(loader, managerUri);
+    if (manager != null) {
+      return manager;
+    }
+    // Opening makes the file's loaders, codecs and providers, whose constructors may ask for
+    // other managers; so one lock per URI and class loader, and the map's lock only to publish.
+    List<Object> key = List.of(loader, managerUri);
+    try {
+      synchronized (opening.computeIfAbsent(key, any -> new Object())) {
+        manager = registered(loader, managerUri);
+        if (manager == null) {
+          manager = RedisCacheManager.open(this, managerUri, loader, props);
+          synchronized (managers) {
+            managers.computeIfAbsent(loader, any -> new HashMap<>()).put(managerUri, manager);
+          }
+        }
+        return manager;
+      }
+    } finally {
+      opening.remove(key);
+    }
+  }
+
+  private RedisCacheManager registered(ClassLoader loader, URI uri) {
     synchronized (managers) {
-      return managers.computeIfAbsent(loader, any -> new HashMap<>())
-          .computeIfAbsent(managerUri,
-              any -> RedisCacheManager.open(this, managerUri, loader, props));
+      Map<URI, RedisCacheManager> byUri = managers.get(loader);
+      return byUri == null ? null : byUri.get(uri);
     }
   }
 
@@ -72,9 +98,14 @@ public final class StepperCachingProvider implements CachingProvider {
 
   @Override
   public URI getDefaultURI() {
+    return defaultUri(getDefaultClassLoader());
+  }
+
+  /** The default URI as seen by one class loader: whether it has the file is its own matter. */
+  private static URI defaultUri(ClassLoader loader) {
     String configured = System.getProperty(URI_PROPERTY);
     if ((configured == null || configured.isBlank())
-        && getDefaultClassLoader().getResource(ConfigurationFile.DEFAULT_NAME) != null) {
+        && loader.getResource(ConfigurationFile.DEFAULT_NAME) != null) {
       configured = "classpath:" + ConfigurationFile.DEFAULT_NAME;
     }
     if (configured == null || configured.isBlank()) {
@@ -108,13 +139,8 @@ public final class StepperCachingProvider implements CachingProvider {
 
   @Override
   public void close(URI uri, ClassLoader classLoader) {
-    URI managerUri = uri == null ? getDefaultURI() : uri;
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
-    RedisCacheManager manager;
-    synchronized (managers) {
-      Map<URI, RedisCacheManager> byUri = managers.get(loader);
-      manager = byUri == null ? null : byUri.get(managerUri);
-    }
+    RedisCacheManager manager = registered(loader, uri == null ? defaultUri(loader) : uri);
     if (manager != null) {
       manager.close();
     }

@@ -98,6 +98,47 @@ class ConfigurationFileErrorsTest {
             caches:
               a: {allow: ["**"]}
             """, List.of("at 'caches.a.allow'", "'**' is not an allow-list pattern")),
+        Arguments.of("a mistake in the default section, which every cache starts from", """
+            caches: {a: {}}
+            default: {bogus: 1}
+            """, List.of("at 'default.bogus'", "unknown key 'bogus'")),
+        Arguments.of("json without the class to read back", """
+            caches:
+              a: {value-codec: json}
+            """, List.of("at 'caches.a.value-codec'", "json needs the class to read back: set"
+            + " value-type")),
+        Arguments.of("a codec that does not exist", """
+            caches:
+              a: {value-codec: xml}
+            """, List.of("at 'caches.a.value-codec'", "unknown codec 'xml'",
+            "jdk, json, string")),
+        Arguments.of("a fraction where a count is expected", """
+            caches:
+              a: {expiry: {stale-while-revalidate: {fresh: 1m, job-threads: 2.5}}}
+            """, List.of("at 'caches.a.expiry.stale-while-revalidate.job-threads'",
+            "expected a whole number")),
+        Arguments.of("a number where a flag is expected", "default: {statistics: 2}\n",
+            List.of("at 'default.statistics'", "expected true or false")),
+        Arguments.of("a prefix given twice", """
+            redis: {uri: "redis://localhost:6379?prefix=a", prefix: b}
+            """, List.of("at 'redis.prefix'", "is given twice")),
+        Arguments.of("a placeholder without a name", "redis: {prefix: '${ }'}\n",
+            List.of("at 'redis.prefix'", "'${}' names nothing")),
+        Arguments.of("a duration too long to count in milliseconds", """
+            redis: {timeout: PT9999999999999999S}
+            """, List.of("at 'redis.timeout'", "expected a duration")),
+        Arguments.of("a report cache with a codec of its own", """
+            caches:
+              report:
+                loader: {report: {providers: [java.lang.String], timeout: 5s}}
+                value-codec: jdk
+            """, List.of("at 'caches.report.value-codec'", "codecs of its own")),
+        Arguments.of("a report cache that does not read through", """
+            caches:
+              report:
+                loader: {report: {providers: [java.lang.String], timeout: 5s}}
+                read-through: false
+            """, List.of("at 'caches.report.read-through'", "reads through it")),
         Arguments.of("an empty file", "", List.of("is empty")));
   }
 
@@ -123,6 +164,33 @@ class ConfigurationFileErrorsTest {
         () -> ConfigurationFile.read(file.toUri(), getClass().getClassLoader()));
     assertTrue(e.getMessage().contains("at 'redis.uri'"), e.getMessage());
     assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+  }
+
+  @Test
+  void aYamlSyntaxErrorNeverQuotesTheLineWithThePassword() throws IOException {
+    Path file = dir.resolve("unclosed.yaml");
+    Files.writeString(file, "redis:\n  uri: \"redis://app:s3cret@localhost:6379\n");
+    var e = assertThrows(CacheException.class,
+        () -> ConfigurationFile.read(file.toUri(), getClass().getClassLoader()));
+    assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+    assertTrue(e.getMessage().contains("(line "), e.getMessage());
+    assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+  }
+
+  @Test
+  void aReportCacheKeepsItsOwnSettingsWhateverTheDefaultSays() throws IOException {
+    Path file = dir.resolve("reports.yaml");
+    Files.writeString(file, """
+        default: {read-through: false, value-codec: jdk, key-type: Long, statistics: true}
+        caches:
+          report:
+            loader: {report: {providers: [dev.stepper.cache.ConfigurationFileTest$Writer], timeout: 5s}}
+            expiry: {stale-while-revalidate: {fresh: 1m}}
+        """);
+    var config = ConfigurationFile.read(file.toUri(), getClass().getClassLoader()).cache("report");
+    assertTrue(config.isReadThrough());
+    assertEquals(dev.stepper.cache.report.ReportKey.class, config.getKeyType());
+    assertTrue(config.isStatisticsEnabled(), "what a report cache does not own, it inherits");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.stepper.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -178,7 +179,7 @@ class ConfigurationFileTest {
     var own = new MutableConfiguration<Object, Object>()
         .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(Duration.ONE_MINUTE));
     Cache<Object, Object> explicit = manager.createCache("explicit", own);
-    assertTrue(!explicit.getConfiguration(CompleteConfiguration.class).isStatisticsEnabled(),
+    assertFalse(explicit.getConfiguration(CompleteConfiguration.class).isStatisticsEnabled(),
         "a configuration that says something is used as given");
 
     var e = assertThrows(CacheException.class,
@@ -234,6 +235,54 @@ class ConfigurationFileTest {
       assertSame(app, Writer.contextClassLoader);
     } finally {
       thread.setContextClassLoader(before);
+      if (named != null) {
+        System.setProperty(StepperCachingProvider.URI_PROPERTY, named);
+      }
+    }
+  }
+
+  /** A loader whose constructor opens another manager, as application code may. */
+  public static final class NestedLoader implements javax.cache.integration.CacheLoader<String,
+      String> {
+    public NestedLoader() {
+      Caching.getCachingProvider().getCacheManager(
+          URI.create(System.getProperty(REDIS_PROPERTY) + "?prefix=nested"), null);
+    }
+
+    @Override
+    public String load(String key) {
+      return key;
+    }
+
+    @Override
+    public java.util.Map<String, String> loadAll(Iterable<? extends String> keys) {
+      return java.util.Map.of();
+    }
+  }
+
+  @Test
+  void codeRunWhileAManagerOpensMayOpenAnother() throws Exception {
+    CacheManager manager = open(write("nested.yaml", """
+        redis: {uri: "${%s}", prefix: %s}
+        caches:
+          a: {key-type: String, value-type: String, loader: {class: %s}, read-through: true}
+        """.formatted(REDIS_PROPERTY, prefix, NestedLoader.class.getName())).toUri(), null);
+    opened.add(Caching.getCachingProvider().getCacheManager(
+        URI.create(System.getProperty(REDIS_PROPERTY) + "?prefix=nested"), null));
+    assertEquals("k", manager.getCache("a", String.class, String.class).get("k"));
+  }
+
+  @Test
+  void theDefaultUriFollowsTheClassLoaderAskedFor() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("other"));
+    write("other/stepper-cache.yaml", file());
+    String named = System.clearProperty(StepperCachingProvider.URI_PROPERTY);
+    try {
+      CacheManager manager = open(null, loaderOver(root));
+      assertEquals(URI.create("classpath:stepper-cache.yaml"), manager.getURI(),
+          "the loader given has the file, though the thread's does not");
+      assertNotNull(manager.getCache("greetings"));
+    } finally {
       if (named != null) {
         System.setProperty(StepperCachingProvider.URI_PROPERTY, named);
       }

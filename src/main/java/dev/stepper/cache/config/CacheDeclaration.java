@@ -48,13 +48,15 @@ final class CacheDeclaration {
     StepperConfiguration<Object, Object> config = reports
         ? reportCache(path, section)
         : plainCache(path, section);
-    if (section.keyCodec() != null || section.valueCodec() != null || section.allow() != null) {
+    if (!reports && (section.keyCodec() != null || section.valueCodec() != null
+        || section.allow() != null)) {
       String[] allow = section.allow() == null ? new String[0]
           : section.allow().toArray(String[]::new);
       settle(path + ".allow", () -> Codecs.jdk(allow));
-      config.setKeyCodec(codec(path + ".key-codec", section.keyCodec(), allow,
+      config.setKeyCodec(codec(path + ".key-codec", section.keyCodec(), config.getKeyType(), allow,
           String.class.equals(config.getKeyType()) ? Codecs.string() : null));
-      config.setValueCodec(codec(path + ".value-codec", section.valueCodec(), allow, null));
+      config.setValueCodec(codec(path + ".value-codec", section.valueCodec(),
+          config.getValueType(), allow, null));
     }
     if (section.writer() != null) {
       config.setCacheWriterFactory(raw(instances(path + ".writer.class", section.writer().type(),
@@ -105,6 +107,13 @@ final class CacheDeclaration {
     if (section.loader().type() != null) {
       throw problems.at(path + ".loader", "give either 'class' or 'report', not both");
     }
+    refuseCodec(path + ".key-codec", section.keyCodec());
+    refuseCodec(path + ".value-codec", section.valueCodec());
+    refuseCodec(path + ".allow", section.allow());
+    if (Boolean.FALSE.equals(section.readThrough())) {
+      throw problems.at(path + ".read-through", "a cache with a report loader reads through it"
+          + " (that is how misses start a generation): leave this out");
+    }
     ExpirySection expiry = section.expiry();
     if (expiry == null || expiry.staleWhileRevalidate() == null) {
       throw problems.at(path + ".expiry", "a report loader needs 'stale-while-revalidate: {fresh:"
@@ -134,6 +143,13 @@ final class CacheDeclaration {
     StepperConfiguration config = ReportCache.configuration(policy,
         ProviderChain.of(timeout, providers.toArray(ReportProvider[]::new)));
     return config;
+  }
+
+  private void refuseCodec(String path, Object given) {
+    if (given != null) {
+      throw problems.at(path, "a cache with a report loader stores readable keys and JSON"
+          + " reports with codecs of its own: leave this out");
+    }
   }
 
   private Factory<ExpiryPolicy> expiry(String path, ExpirySection expiry) {
@@ -228,16 +244,38 @@ final class CacheDeclaration {
     }
   }
 
-  private CodecFactory codec(String path, String name, String[] allow, CodecFactory otherwise) {
+  private CodecFactory codec(String path, String name, Class<?> type, String[] allow,
+      CodecFactory otherwise) {
     if (name == null) {
       return otherwise != null ? otherwise : Codecs.jdk(allow);
     }
+    String what = path.substring(path.lastIndexOf('.') + 1).replace("-codec", "-type");
     return switch (name.trim()) {
       case "jdk" -> Codecs.jdk(allow);
-      case "json" -> Codecs.json();
-      case "string" -> Codecs.string();
-      default -> (CodecFactory) NewInstanceFactory.construct(
-          implementation(path, name, CodecFactory.class));
+      case "json" -> {
+        if (type == Object.class) {
+          throw problems.at(path, "json needs the class to read back: set " + what);
+        }
+        yield Codecs.json();
+      }
+      case "string" -> {
+        if (type != String.class) {
+          throw problems.at(path, "string holds text only: set " + what + " to String");
+        }
+        yield Codecs.string();
+      }
+      default -> {
+        if (name.indexOf('.') < 0) {
+          throw problems.at(path, "unknown codec '" + name + "': expected jdk, json, string or"
+              + " the class name of a dev.stepper.cache.codec.CodecFactory");
+        }
+        Class<?> factory = implementation(path, name, CodecFactory.class);
+        try {
+          yield (CodecFactory) NewInstanceFactory.construct(factory);
+        } catch (CacheException e) {
+          throw problems.at(path, e.getMessage(), e.getCause());
+        }
+      }
     };
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -17,6 +18,8 @@ import dev.stepper.cache.config.FileModel.RedisSection;
 import dev.stepper.cache.config.FileModel.Root;
 import dev.stepper.cache.redis.RedisSettings;
 import java.io.IOException;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
@@ -45,7 +48,7 @@ import javax.cache.CacheException;
  *   expiry: {created: 1h}       # frameworks create with new MutableConfiguration<>()
  * caches:
  *   report:
- *     loader: {report: {providers: [com.acme.GeminiProvider, com.acme.LocalSummariser], timeout: 30s}}
+ *     loader: {report: {providers: [com.acme.Gemini, com.acme.Local], timeout: 30s}}
  *     expiry: {stale-while-revalidate: {fresh: 10m, stale: 1d}}
  * }</pre>
  *
@@ -62,10 +65,13 @@ public final class ConfigurationFile {
   private static final String DEFAULT_REDIS = "redis://localhost:6379";
   /** A report cache's types and codecs are its own, not the {@code default} section's. */
   private static final List<String> REPORT_OWNED = List.of("key-type", "value-type", "key-codec",
-      "value-codec", "allow");
+      "value-codec", "allow", "loader", "read-through", "writer", "write-through");
   private static final ObjectMapper YAML = YAMLMapper.builder()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // 2.5 threads or statistics: 2 are mistakes, not values to round
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
       .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
       .build();
 
@@ -86,20 +92,18 @@ public final class ConfigurationFile {
   /**
    * @param uri a cache manager URI
    * @return whether it names a configuration file: a {@code classpath:}, {@code file:} or
-   *     {@code jar:} URI, or any other whose path ends in {@code .yaml} or {@code .yml}
+   *     {@code jar:} URI (Spring Boot's {@code jar:nested:} included)
    */
   public static boolean isFile(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    String path = uri.getSchemeSpecificPart().toLowerCase(Locale.ROOT);
-    return scheme.equals("classpath") || scheme.equals("file") || scheme.equals("jar")
-        || path.endsWith(".yaml") || path.endsWith(".yml");
+    return scheme.equals("classpath") || scheme.equals("file") || scheme.equals("jar");
   }
 
   /**
    * Reads and checks a configuration file, resolving the classes it names.
    *
    * @param location {@code classpath:stepper-cache.yaml} (also {@code classpath:/…} and
-   *     {@code classpath://…}), or any URL: {@code file:}, {@code jar:}
+   *     {@code classpath://…}), {@code file:…} or {@code jar:…}
    * @param classLoader the cache manager's class loader, for the file and the classes
    * @return the file's contents
    * @throws CacheException if the file cannot be read or is not valid, with a message naming the
@@ -111,11 +115,9 @@ public final class ConfigurationFile {
     try (InputStream in = open(location, classLoader, problems)) {
       tree = YAML.readTree(in);
     } catch (JsonProcessingException e) {
-      throw problems.file("not valid YAML: " + e.getOriginalMessage()
-          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ")"), null);
+      throw problems.file("not valid YAML: " + syntaxProblem(e), null);
     } catch (IOException e) {
-      throw problems.file("cannot be read: " + e, e);
+      throw problems.file("cannot be read: " + e, null);
     }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
       throw problems.file("is empty: expected at least 'redis:' or 'caches:'", null);
@@ -124,23 +126,34 @@ public final class ConfigurationFile {
       throw problems.file("expected keys such as 'redis:' and 'caches:' at the top", null);
     }
     Placeholders.resolve(root, "", problems);
-    inheritDefaults(root, problems);
-    Root model = bind(root, problems);
-
     var declaration = new CacheDeclaration(problems, classLoader);
-    CacheSection defaultSection = model.defaults() == null ? emptySection() : model.defaults();
+    // the default section first, on its own, so that its mistakes are reported under 'default'
+    JsonNode defaultNode = root.get("default");
+    CacheSection defaultSection = defaultNode == null || defaultNode.isNull() ? emptySection()
+        : bind(defaultNode, CacheSection.class, "default", problems);
+    StepperConfiguration<Object, Object> defaults = declaration.build("default", defaultSection);
+    inheritDefaults(root, problems);
+    Root model = bind(root, Root.class, "", problems);
+
     var declared = new LinkedHashMap<String, StepperConfiguration<Object, Object>>();
     if (model.caches() != null) {
       model.caches().forEach((name, section) -> declared.put(name,
           declaration.build("caches." + name, section == null ? defaultSection : section)));
     }
     return new ConfigurationFile(location, redisUri(model.redis(), problems),
-        Collections.unmodifiableMap(declared), declaration.build("default", defaultSection));
+        Collections.unmodifiableMap(declared), defaults);
   }
 
-  /** @return the file's location, as given */
-  public URI location() {
-    return location;
+  /** SnakeYAML's own message quotes the offending line, which may hold a password. */
+  private static String syntaxProblem(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException yaml) {
+      Mark mark = yaml.getProblemMark();
+      return (yaml.getContext() == null ? "" : yaml.getContext() + ": ") + yaml.getProblem()
+          + (mark == null ? "" : " (line " + (mark.getLine() + 1) + ", column "
+          + (mark.getColumn() + 1) + ")");
+    }
+    return e.getOriginalMessage() + (e.getLocation() == null ? "" : " (line "
+        + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
   }
 
   /** @return the Redis deployment, with the file's prefix and timeout as URI parameters */
@@ -161,7 +174,8 @@ public final class ConfigurationFile {
   public StepperConfiguration<Object, Object> cache(String name) {
     StepperConfiguration<Object, Object> config = caches.get(name);
     if (config == null) {
-      throw new IllegalArgumentException(location + " declares no cache '" + name + "'");
+      throw new IllegalArgumentException(RedisSettings.redact(location) + " declares no cache '"
+          + name + "'");
     }
     return new StepperConfiguration<>(config);
   }
@@ -186,7 +200,7 @@ public final class ConfigurationFile {
       return location.toURL().openStream();
     } catch (IllegalArgumentException | java.net.MalformedURLException e) {
       throw problems.file("is not a location to read from: use classpath:…, file:… or jar:…,"
-          + " or a redis:// URI for a manager without a file", e);
+          + " or a redis:// URI for a manager without a file", null);
     }
   }
 
@@ -212,7 +226,6 @@ public final class ConfigurationFile {
       if (own instanceof ObjectNode ownObject) {
         if (ownObject.path("loader").has("report")) {
           merged.remove(REPORT_OWNED);
-          merged.remove("loader");
         }
         merged.setAll(ownObject);
       }
@@ -220,21 +233,22 @@ public final class ConfigurationFile {
     }
   }
 
-  private static Root bind(ObjectNode root, Problems problems) {
+  private static <T> T bind(JsonNode node, Class<T> type, String at, Problems problems) {
     try {
-      return YAML.treeToValue(root, Root.class);
+      return YAML.treeToValue(node, type);
     } catch (UnrecognizedPropertyException e) {
-      throw problems.at(path(e), "unknown key '" + e.getPropertyName() + "'; expected one of "
+      throw problems.at(path(at, e), "unknown key '" + e.getPropertyName() + "'; expected one of "
           + known(e.getKnownPropertyIds()));
     } catch (MismatchedInputException e) {
-      throw problems.at(path(e), "expected " + expectation(e.getTargetType()));
+      throw problems.at(path(at, e), "expected " + expectation(e.getTargetType()));
     } catch (JsonProcessingException e) {
-      throw problems.at(e instanceof JsonMappingException m ? path(m) : "", e.getOriginalMessage());
+      throw problems.at(e instanceof JsonMappingException m ? path(at, m) : at,
+          e.getOriginalMessage());
     }
   }
 
-  private static String path(JsonMappingException e) {
-    var path = new StringBuilder();
+  private static String path(String at, JsonMappingException e) {
+    var path = new StringBuilder(at);
     for (JsonMappingException.Reference reference : e.getPath()) {
       if (reference.getFieldName() != null) {
         path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
@@ -289,6 +303,19 @@ public final class ConfigurationFile {
     String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("redis") && !scheme.equals("rediss")) {
       throw problems.at("redis.uri", "expected a redis:// or rediss:// URI");
+    }
+    if (parsed.getRawFragment() != null) {
+      throw problems.at("redis.uri", "has a '#' part, which a Redis URI cannot have: a '#' in a"
+          + " password must be written %23");
+    }
+    String query = parsed.getRawQuery() == null ? "" : "&" + parsed.getRawQuery();
+    for (String key : List.of("prefix", "timeout")) {
+      boolean inFile = redis != null && (key.equals("prefix") ? redis.prefix() : redis.timeout())
+          != null;
+      if (inFile && query.contains("&" + key + "=")) {
+        throw problems.at("redis." + key, "is given twice, here and as ?" + key + "= in"
+            + " redis.uri: keep one");
+      }
     }
     var params = new StringBuilder();
     if (redis != null && redis.prefix() != null) {

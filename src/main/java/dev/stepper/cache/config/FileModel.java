@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The file's shape, bound by Jackson with kebab-case keys ({@code key-type}); every field is
- * optional here, and {@link CacheSettings} says which are required and what they mean.
+ * optional here, and {@link CacheDeclaration} says which are required and what they mean.
  */
 final class FileModel {
 

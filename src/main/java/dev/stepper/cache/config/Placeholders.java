@@ -51,6 +51,12 @@ final class Placeholders {
     StringBuilder result = new StringBuilder();
     while (m.find()) {
       String name = m.group(1).trim();
+      if (name.isEmpty()) {
+        throw problems.at(path, "'${}' names nothing: write ${NAME} or ${NAME:default}");
+      }
+      if (m.group(2) != null && m.group(2).contains("${")) {
+        throw problems.at(path, "a placeholder's default cannot hold another placeholder");
+      }
       String value = System.getProperty(name);
       if (value == null) {
         value = System.getenv(name);
