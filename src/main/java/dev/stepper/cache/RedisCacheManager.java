@@ -62,7 +62,8 @@ final class RedisCacheManager implements CacheManager {
     this.properties = new Properties();
     this.properties.putAll(properties);
     this.file = file;
-    this.connector = new RedisConnector(settings(uri, file));
+    this.connector = new RedisConnector(file == null ? RedisSettings.parse(uri)
+        : file.redisSettings());
     this.executor = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "stepper-cache-" + THREADS.incrementAndGet());
       thread.setDaemon(true);
@@ -96,22 +97,10 @@ final class RedisCacheManager implements CacheManager {
         }
       }
       LOG.info("Cache manager from {}: Redis {}, key prefix '{}', caches {}",
-          RedisSettings.redact(uri), RedisSettings.redact(file.redisUri()),
-          manager.connector.settings().prefix(), file.cacheNames());
+          RedisSettings.redact(uri), file.redisSettings().address(),
+          file.redisSettings().prefix(), file.cacheNames());
     }
     return manager;
-  }
-
-  private static RedisSettings settings(URI uri, ConfigurationFile file) {
-    if (file == null) {
-      return RedisSettings.parse(uri);
-    }
-    try {
-      return RedisSettings.parse(file.redisUri());
-    } catch (IllegalArgumentException e) {
-      throw new CacheException("Stepper Cache configuration " + RedisSettings.redact(uri)
-          + " at 'redis': " + e.getMessage(), e);
-    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.stepper.cache.config.FileModel.CacheSection;
 import dev.stepper.cache.config.FileModel.ExpirySection;
 import dev.stepper.cache.config.FileModel.ReportSection;
 import dev.stepper.cache.config.FileModel.RevalidationSection;
+import dev.stepper.cache.redis.Durations;
 import dev.stepper.cache.report.ProviderChain;
 import dev.stepper.cache.report.Report;
 import dev.stepper.cache.report.ReportCache;
@@ -52,11 +53,12 @@ final class CacheDeclaration {
         || section.allow() != null)) {
       String[] allow = section.allow() == null ? new String[0]
           : section.allow().toArray(String[]::new);
-      settle(path + ".allow", () -> Codecs.jdk(allow));
-      config.setKeyCodec(codec(path + ".key-codec", section.keyCodec(), config.getKeyType(), allow,
-          String.class.equals(config.getKeyType()) ? Codecs.string() : null));
-      config.setValueCodec(codec(path + ".value-codec", section.valueCodec(),
-          config.getValueType(), allow, null));
+      CodecFactory jdk = settle(path + ".allow", () -> Codecs.jdk(allow));
+      config.setKeyCodec(codec(path + ".key-codec", section.keyCodec(), "key-type",
+          config.getKeyType(), String.class.equals(config.getKeyType()) ? Codecs.string() : jdk,
+          jdk));
+      config.setValueCodec(codec(path + ".value-codec", section.valueCodec(), "value-type",
+          config.getValueType(), jdk, jdk));
     }
     if (section.writer() != null) {
       config.setCacheWriterFactory(raw(instances(path + ".writer.class", section.writer().type(),
@@ -130,13 +132,8 @@ final class CacheDeclaration {
     }
     var providers = new ArrayList<ReportProvider>();
     for (int i = 0; i < report.providers().size(); i++) {
-      String where = at + ".providers[" + i + "]";
-      Class<?> type = implementation(where, report.providers().get(i), ReportProvider.class);
-      try {
-        providers.add((ReportProvider) NewInstanceFactory.construct(type));
-      } catch (CacheException e) {
-        throw problems.at(where, e.getMessage(), e.getCause());
-      }
+      providers.add(newInstance(at + ".providers[" + i + "]", report.providers().get(i),
+          ReportProvider.class));
     }
     Duration timeout = positive(at + ".timeout", required(at + ".timeout", report.timeout(),
         "how long each provider may take"));
@@ -244,23 +241,27 @@ final class CacheDeclaration {
     }
   }
 
-  private CodecFactory codec(String path, String name, Class<?> type, String[] allow,
-      CodecFactory otherwise) {
+  /**
+   * @param typeKey the key that declares the type the codec must fit, for messages
+   * @param otherwise the codec when none is named
+   * @param jdk JDK serialization with the cache's allow-list
+   */
+  private CodecFactory codec(String path, String name, String typeKey, Class<?> type,
+      CodecFactory otherwise, CodecFactory jdk) {
     if (name == null) {
-      return otherwise != null ? otherwise : Codecs.jdk(allow);
+      return otherwise;
     }
-    String what = path.substring(path.lastIndexOf('.') + 1).replace("-codec", "-type");
     return switch (name.trim()) {
-      case "jdk" -> Codecs.jdk(allow);
+      case "jdk" -> jdk;
       case "json" -> {
         if (type == Object.class) {
-          throw problems.at(path, "json needs the class to read back: set " + what);
+          throw problems.at(path, "json needs the class to read back: set " + typeKey);
         }
         yield Codecs.json();
       }
       case "string" -> {
         if (type != String.class) {
-          throw problems.at(path, "string holds text only: set " + what + " to String");
+          throw problems.at(path, "string holds text only: set " + typeKey + " to String");
         }
         yield Codecs.string();
       }
@@ -269,12 +270,7 @@ final class CacheDeclaration {
           throw problems.at(path, "unknown codec '" + name + "': expected jdk, json, string or"
               + " the class name of a dev.stepper.cache.codec.CodecFactory");
         }
-        Class<?> factory = implementation(path, name, CodecFactory.class);
-        try {
-          yield (CodecFactory) NewInstanceFactory.construct(factory);
-        } catch (CacheException e) {
-          throw problems.at(path, e.getMessage(), e.getCause());
-        }
+        yield newInstance(path, name, CodecFactory.class);
       }
     };
   }
@@ -295,13 +291,18 @@ final class CacheDeclaration {
     return factory;
   }
 
-  private Class<?> implementation(String path, String className, Class<?> role) {
+  /** One instance of a class the file names for a role, made now so that errors name the key. */
+  private <T> T newInstance(String path, String className, Class<T> role) {
     Class<?> type = load(path, className);
     if (!role.isAssignableFrom(type)) {
       throw problems.at(path, type.getName() + " does not implement " + role.getName());
     }
     needsPublicConstructor(path, type);
-    return type;
+    try {
+      return role.cast(NewInstanceFactory.construct(type));
+    } catch (CacheException e) {
+      throw problems.at(path, e.getMessage(), e.getCause());
+    }
   }
 
   private void needsPublicConstructor(String path, Class<?> type) {

@@ -16,16 +16,16 @@ import dev.stepper.cache.StepperConfiguration;
 import dev.stepper.cache.config.FileModel.CacheSection;
 import dev.stepper.cache.config.FileModel.RedisSection;
 import dev.stepper.cache.config.FileModel.Root;
+import dev.stepper.cache.redis.Durations;
 import dev.stepper.cache.redis.RedisSettings;
 import java.io.IOException;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -35,6 +35,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.cache.CacheException;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A cache manager's configuration file: where Redis is, and the caches that exist as soon as the
@@ -76,15 +78,15 @@ public final class ConfigurationFile {
       .build();
 
   private final URI location;
-  private final URI redisUri;
+  private final RedisSettings redis;
   private final Map<String, StepperConfiguration<Object, Object>> caches;
   private final StepperConfiguration<Object, Object> defaults;
 
-  private ConfigurationFile(URI location, URI redisUri,
+  private ConfigurationFile(URI location, RedisSettings redis,
       Map<String, StepperConfiguration<Object, Object>> caches,
       StepperConfiguration<Object, Object> defaults) {
     this.location = location;
-    this.redisUri = redisUri;
+    this.redis = redis;
     this.caches = caches;
     this.defaults = defaults;
   }
@@ -140,7 +142,7 @@ public final class ConfigurationFile {
       model.caches().forEach((name, section) -> declared.put(name,
           declaration.build("caches." + name, section == null ? defaultSection : section)));
     }
-    return new ConfigurationFile(location, redisUri(model.redis(), problems),
+    return new ConfigurationFile(location, redisSettings(model.redis(), problems),
         Collections.unmodifiableMap(declared), defaults);
   }
 
@@ -156,9 +158,9 @@ public final class ConfigurationFile {
         + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
   }
 
-  /** @return the Redis deployment, with the file's prefix and timeout as URI parameters */
-  public URI redisUri() {
-    return redisUri;
+  /** @return the Redis deployment, key prefix and timeout the file names */
+  public RedisSettings redisSettings() {
+    return redis;
   }
 
   /** @return the caches the file declares, in the file's order */
@@ -214,7 +216,7 @@ public final class ConfigurationFile {
     if (!caches.isObject()) {
       throw problems.at("caches", "expected one section per cache name");
     }
-    var names = new java.util.ArrayList<String>();
+    var names = new ArrayList<String>();
     caches.fieldNames().forEachRemaining(names::add);
     for (String name : names) {
       JsonNode own = caches.get(name);
@@ -284,6 +286,14 @@ public final class ConfigurationFile {
       return "a list, such as [a, b]";
     }
     return "a section of key: value lines";
+  }
+
+  private static RedisSettings redisSettings(RedisSection redis, Problems problems) {
+    try {
+      return RedisSettings.parse(redisUri(redis, problems));
+    } catch (IllegalArgumentException e) {
+      throw problems.at("redis", e.getMessage());
+    }
   }
 
   private static URI redisUri(RedisSection redis, Problems problems) {

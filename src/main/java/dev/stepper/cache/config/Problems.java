@@ -1,7 +1,6 @@
 package dev.stepper.cache.config;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.stepper.cache.redis.RedisSettings;
 import javax.cache.CacheException;
 
 /**
@@ -9,8 +8,6 @@ import javax.cache.CacheException;
  * parsers and URLs say, so any user information of a URI in them is hidden as a last defence.
  */
 final class Problems {
-
-  private static final Pattern USER_INFO = Pattern.compile("(://)([^/\\s@:]*)(:[^/\\s@]*)?@");
 
   private final String file;
 
@@ -28,21 +25,11 @@ final class Problems {
 
   CacheException at(String path, String message, Throwable cause) {
     String where = path.isEmpty() ? "" : " at '" + path + "'";
-    return new CacheException(redact("Stepper Cache configuration " + file + where + ": "
-        + message), cause);
+    return new CacheException(RedisSettings.redact("Stepper Cache configuration " + file + where
+        + ": " + message), cause);
   }
 
   CacheException file(String message, Throwable cause) {
     return at("", message, cause);
-  }
-
-  static String redact(String message) {
-    Matcher m = USER_INFO.matcher(message);
-    var result = new StringBuilder();
-    while (m.find()) {
-      String hidden = m.group(3) == null ? "***" : m.group(2) + ":***";
-      m.appendReplacement(result, Matcher.quoteReplacement(m.group(1) + hidden + "@"));
-    }
-    return m.appendTail(result).toString();
   }
 }

@@ -91,25 +91,14 @@ public final class RedisSettings {
   }
 
   private static Duration parseTimeout(String value, URI uri) {
-    try {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      Duration d;
-      if (v.endsWith("ms")) {
-        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      } else if (v.endsWith("s")) {
-        d = Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
-      } else {
-        d = Duration.parse(value);
-      }
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("not positive");
-      }
-      return d;
-    } catch (RuntimeException e) {
+    Duration timeout = Durations.parse(value);
+    if (timeout == null || timeout.isZero()) {
       throw new IllegalArgumentException("timeout=" + value + " in " + redact(uri) + " is not a"
           + " positive duration: write it as 500ms, 2s or PT2S", null);
     }
+    return timeout;
   }
+
 
   private static String withQuery(URI uri, List<String> params) {
     String s = uri.toString();
@@ -125,18 +114,41 @@ public final class RedisSettings {
    * @return the redacted text
    */
   public static String redact(URI uri) {
-    // The raw authority, because getRawUserInfo() is null when java.net.URI cannot parse the host
-    // (an underscore in it, a bad port), and the password must stay hidden in that message too.
-    String authority = uri.getRawAuthority();
-    int at = authority == null ? -1 : authority.lastIndexOf('@');
-    if (at < 0) {
-      return uri.toString();
-    }
-    String userInfo = authority.substring(0, at);
-    int colon = userInfo.indexOf(':');
-    String safe = colon < 0 ? "***" : userInfo.substring(0, colon + 1) + "***";
-    return uri.toString().replace(userInfo + "@", safe + "@");
+    return redact(uri.toString());
   }
+
+  /**
+   * Text with the password of every URI in it replaced by {@code ***}: {@code redis://user:***@…},
+   * or {@code redis://***@…} when there is no user. For messages that quote URIs, such as a
+   * parser's or a URL connection's.
+   *
+   * @param text any text
+   * @return the redacted text
+   */
+  public static String redact(String text) {
+    var result = new StringBuilder();
+    int from = 0;
+    for (int scheme = text.indexOf("://"); scheme >= 0; scheme = text.indexOf("://", from)) {
+      int start = scheme + 3;
+      int end = start;
+      while (end < text.length() && "/?#".indexOf(text.charAt(end)) < 0
+          && !Character.isWhitespace(text.charAt(end))) {
+        end++;
+      }
+      // the last '@' of the authority, since an unencoded password may hold one too
+      int at = text.lastIndexOf('@', end - 1);
+      result.append(text, from, start);
+      from = start;
+      if (at >= start) {
+        String userInfo = text.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        result.append(colon < 0 ? "***" : userInfo.substring(0, colon + 1) + "***");
+        from = at;
+      }
+    }
+    return result.append(text, from, text.length()).toString();
+  }
+
 
   RedisURI redisUri() {
     return redisUri;

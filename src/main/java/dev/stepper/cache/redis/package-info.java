@@ -1,6 +1,7 @@
 /**
- * Everything that speaks to Redis: connections per cache manager, the key layout, the Lua scripts
- * and the commands one cache's entries need.
+ * Everything that speaks to Redis: connections per cache manager and their URI settings (with
+ * the password redaction and the duration grammar that configuration files share), the key layout,
+ * the Lua scripts and the commands one cache's entries need.
  *
  * <p>This is the only package that imports Lettuce, and it uses only API present in both Lettuce
  * 6.6 and 7.x. It deals in bytes and knows nothing of codecs, listeners or expiry policies: the
