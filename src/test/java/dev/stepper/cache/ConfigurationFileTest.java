@@ -11,8 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stepper.cache.report.Report;
 import dev.stepper.cache.report.ReportKey;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
+import dev.stepper.cache.testing.ContextClassLoader;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.TemporaryProperty;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -210,34 +212,27 @@ class ConfigurationFileTest {
   void theDefaultUriIsTheFileOnTheContextClassPath() throws Exception {
     Path root = Files.createDirectories(dir.resolve("app"));
     write("app/stepper-cache.yaml", file());
-    Thread thread = Thread.currentThread();
-    ClassLoader before = thread.getContextClassLoader();
     ClassLoader app = loaderOver(root);
     // the test run names a Redis URI for the TCK; an application that does not, finds the file
-    String named = System.clearProperty(StepperCachingProvider.URI_PROPERTY);
-    thread.setContextClassLoader(app);
-    try {
-      var provider = Caching.getCachingProvider(StepperCachingProvider.class.getName());
-      assertSame(app, provider.getDefaultClassLoader());
-      assertEquals(URI.create("classpath:stepper-cache.yaml"), provider.getDefaultURI());
-      CacheManager manager = provider.getCacheManager();
-      opened.add(manager);
-      assertSame(app, manager.getClassLoader());
-      assertNotNull(manager.getCache("greetings"));
+    try (var unnamed = TemporaryProperty.set(StepperCachingProvider.URI_PROPERTY, null)) {
+      CacheManager manager;
+      try (var context = ContextClassLoader.use(app)) {
+        var provider = Caching.getCachingProvider(StepperCachingProvider.class.getName());
+        assertSame(app, provider.getDefaultClassLoader());
+        assertEquals(URI.create("classpath:stepper-cache.yaml"), provider.getDefaultURI());
+        manager = provider.getCacheManager();
+        opened.add(manager);
+        assertSame(app, manager.getClassLoader());
+        assertNotNull(manager.getCache("greetings"));
+      }
 
       // a caller on another class loader starts the job: the provider still runs with the app's
-      thread.setContextClassLoader(before);
       Cache<ReportKey, Report> reports = manager.getCache("report");
       ReportKey key = new ReportKey("loader", "sha1");
       reports.get(key);
       dev.stepper.cache.testing.Await.until(java.time.Duration.ofSeconds(20), "the report",
           () -> reports.get(key) instanceof Report.Hydrated);
       assertSame(app, Writer.contextClassLoader);
-    } finally {
-      thread.setContextClassLoader(before);
-      if (named != null) {
-        System.setProperty(StepperCachingProvider.URI_PROPERTY, named);
-      }
     }
   }
 
@@ -276,16 +271,11 @@ class ConfigurationFileTest {
   void theDefaultUriFollowsTheClassLoaderAskedFor() throws Exception {
     Path root = Files.createDirectories(dir.resolve("other"));
     write("other/stepper-cache.yaml", file());
-    String named = System.clearProperty(StepperCachingProvider.URI_PROPERTY);
-    try {
+    try (var unnamed = TemporaryProperty.set(StepperCachingProvider.URI_PROPERTY, null)) {
       CacheManager manager = open(null, loaderOver(root));
       assertEquals(URI.create("classpath:stepper-cache.yaml"), manager.getURI(),
           "the loader given has the file, though the thread's does not");
       assertNotNull(manager.getCache("greetings"));
-    } finally {
-      if (named != null) {
-        System.setProperty(StepperCachingProvider.URI_PROPERTY, named);
-      }
     }
   }
 }

@@ -12,7 +12,6 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * What a framework test needs around its YAML file: a key prefix of its own on the shared Redis,
@@ -96,55 +95,6 @@ public final class FrameworkTestBed implements AutoCloseable {
       cursor = page;
     } while (!cursor.isFinished());
     return keys;
-  }
-
-  /**
-   * Runs an action with another thread context class loader, which the provider takes for its
-   * default class loader: a fresh loader gives a cache manager of its own, as in another JVM, and
-   * a loader over a folder holding {@code stepper-cache.yaml} gives that file as the default.
-   *
-   * @return the action's result
-   */
-  public static <T> T withContextClassLoader(ClassLoader loader, Supplier<T> action) {
-    Thread thread = Thread.currentThread();
-    ClassLoader previous = thread.getContextClassLoader();
-    thread.setContextClassLoader(loader);
-    try {
-      return action.get();
-    } finally {
-      thread.setContextClassLoader(previous);
-    }
-  }
-
-  /**
-   * Sets or clears a system property until the handle is closed, which puts the earlier value
-   * back: the test launcher sets {@code stepper.cache.uri} and {@code stepper.cache.prefix} for
-   * the whole JVM, and later tests rely on them.
-   *
-   * @param name the property
-   * @param value its value for now, or {@code null} to clear it
-   * @return the handle that restores it
-   */
-  public static PropertyOverride override(String name, String value) {
-    String previous = value == null ? System.clearProperty(name) : System.setProperty(name, value);
-    return new PropertyOverride(name, previous);
-  }
-
-  /**
-   * A system property's earlier value, put back on {@link #close()}.
-   *
-   * @param name the property
-   * @param previous its value before, or {@code null} if it had none
-   */
-  public record PropertyOverride(String name, String previous) implements AutoCloseable {
-    @Override
-    public void close() {
-      if (previous == null) {
-        System.clearProperty(name);
-      } else {
-        System.setProperty(name, previous);
-      }
-    }
   }
 
   @Override

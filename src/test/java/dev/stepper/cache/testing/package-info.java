@@ -10,6 +10,10 @@
  * a unique key prefix ({@link dev.stepper.cache.testing.RedisEndpoint#uriWithPrefix}) rather
  * than by flushing, because a {@code REDIS_URL} server may be shared.
  *
+ * <p>Two small helpers put JVM-wide state back after a test: {@code TemporaryProperty} for system
+ * properties and {@code ContextClassLoader} for the thread's context class loader, which the
+ * provider takes for its default.
+ *
  * <p>This package depends on nothing from {@code src/main}, so it keeps working while the
  * provider itself is broken.
  */

@@ -4,6 +4,7 @@ import dev.stepper.cache.frameworks.AnnotatedDiaryContract;
 import dev.stepper.cache.frameworks.DiaryService;
 import dev.stepper.cache.frameworks.FrameworkTestBed;
 import dev.stepper.cache.testing.RedisEndpoint;
+import dev.stepper.cache.testing.TemporaryProperty;
 import java.net.URI;
 import javax.cache.Caching;
 import org.jboss.weld.environment.se.Weld;
@@ -31,14 +32,14 @@ class CdiAnnotationsTest extends AnnotatedDiaryContract {
   private static final URI FILE = URI.create("classpath:frameworks/cdi/stepper-cache.yaml");
 
   private static FrameworkTestBed bed;
-  private static FrameworkTestBed.PropertyOverride defaultUri;
+  private static TemporaryProperty defaultUri;
   private static WeldContainer container;
   private static DiaryService service;
 
   @BeforeAll
   static void start(RedisEndpoint redis) {
     bed = FrameworkTestBed.open(redis, "cdi");
-    defaultUri = FrameworkTestBed.override("stepper.cache.uri", FILE.toString());
+    defaultUri = TemporaryProperty.set("stepper.cache.uri", FILE.toString());
     // what bean discovery of an application would find: its service, the RI's interceptors and
     // helpers, and the extensions: the RI's, which makes the JSR-107 annotations interceptor
     // bindings, and the application's (with discovery off, Weld loads none by itself)

@@ -9,7 +9,9 @@ import com.google.inject.Injector;
 import dev.stepper.cache.frameworks.AnnotatedDiaryContract;
 import dev.stepper.cache.frameworks.DiaryService;
 import dev.stepper.cache.frameworks.FrameworkTestBed;
+import dev.stepper.cache.testing.ContextClassLoader;
 import dev.stepper.cache.testing.RedisEndpoint;
+import dev.stepper.cache.testing.TemporaryProperty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -57,13 +59,10 @@ class GuiceAnnotationsTest extends AnnotatedDiaryContract {
     application = new URLClassLoader(new URL[] {classPathRoot.toUri().toURL()},
         GuiceAnnotationsTest.class.getClassLoader());
     // the test launcher sets stepper.cache.uri for the TCK, and the property wins over the file
-    var launcherUri = FrameworkTestBed.override("stepper.cache.uri", null);
     Injector injector;
-    try {
-      injector = FrameworkTestBed.withContextClassLoader(application,
+    try (var launcherUri = TemporaryProperty.set("stepper.cache.uri", null)) {
+      injector = ContextClassLoader.with(application,
           () -> Guice.createInjector(new CacheAnnotationsModule()));
-    } finally {
-      launcherUri.close();
     }
     // one instance each for the class: the services count their own body calls
     diary = injector.getInstance(DiaryService.class);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.frameworks.FrameworkTestBed;
+import dev.stepper.cache.testing.ContextClassLoader;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
 import java.io.IOException;
@@ -89,7 +90,7 @@ class SecondLevelCacheTest {
 
     SessionFactory reader;
     try (var otherJvm = new URLClassLoader(new URL[0], getClass().getClassLoader())) {
-      reader = FrameworkTestBed.withContextClassLoader(otherJvm, () -> sessionFactory("reader"));
+      reader = ContextClassLoader.with(otherJvm, () -> sessionFactory("reader"));
     }
     assertNotSame(cacheManager(writer), cacheManager(reader), "two managers, as in two JVMs");
     assertNull(reader.fromTransaction(session -> session

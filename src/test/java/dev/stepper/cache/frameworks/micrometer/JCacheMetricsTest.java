@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stepper.cache.frameworks.FrameworkTestBed;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
-import io.micrometer.core.instrument.config.InvalidConfigurationException;
+import dev.stepper.cache.testing.TemporaryProperty;
 import io.micrometer.core.instrument.binder.cache.JCacheMetrics;
+import io.micrometer.core.instrument.config.InvalidConfigurationException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -126,12 +127,9 @@ class JCacheMetricsTest {
 
   /** The prefix by system property: a query in the URI breaks Micrometer (see below). */
   private CacheManager redisUriPrefixedByProperty(URI uri) {
-    var launcherPrefix = FrameworkTestBed.override("stepper.cache.prefix", bed.prefix());
-    try {
+    try (var launcherPrefix = TemporaryProperty.set("stepper.cache.prefix", bed.prefix())) {
       manager = manager(uri);
       return manager;
-    } finally {
-      launcherPrefix.close();
     }
   }
 

@@ -126,7 +126,7 @@ class SpringBootJCacheTest {
 
     var placeholder = assertInstanceOf(Report.Dehydrated.class, diary(sha),
         "a miss answers at once with a placeholder while the report is written");
-    String stored = REDIS.commands().get(REDIS.prefix() + ":report:" + USER + ":" + sha);
+    String stored = REDIS.bed().text(REDIS.bed().key("report", USER, sha));
     assertNotNull(stored, "the placeholder is in Redis under the report's readable key");
     assertTrue(stored.contains("\"state\":\"dehydrated\"") && stored.contains(placeholder.jobId()),
         stored);

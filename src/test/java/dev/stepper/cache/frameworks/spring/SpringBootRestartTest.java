@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stepper.cache.testing.ContextClassLoader;
 import java.net.URL;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
@@ -51,8 +52,9 @@ class SpringBootRestartTest {
       written = read.apply(app.notebook, id);
       assertSame(first, written.getClass().getClassLoader(), "the application's own class");
       assertEquals(1, app.notebook.bodyCalls());
-      assertEquals(1, REDIS.keys().stream().filter(key -> key.endsWith(cache + ":" + id)).count(),
-          "the note is in Redis: " + REDIS.keys());
+      assertEquals(1, REDIS.bed().keys("*").stream()
+          .filter(key -> key.endsWith(cache + ":" + id)).count(),
+          "the note is in Redis: " + REDIS.bed().keys("*"));
       firstManager = app.context.getBean(javax.cache.CacheManager.class);
     }
     assertTrue(firstManager.isClosed(), "Boot closes the cache manager with the application");
@@ -76,20 +78,19 @@ class SpringBootRestartTest {
 
   /** One run of the application, with its loader as the context class loader meanwhile. */
   private static final class Restarted implements AutoCloseable {
-    private final Thread thread = Thread.currentThread();
-    private final ClassLoader before = thread.getContextClassLoader();
+    private final ContextClassLoader contextClassLoader;
     private final ConfigurableApplicationContext context;
     private final Notebook notebook;
 
     Restarted(RestartClassLoader loader) throws ClassNotFoundException {
-      thread.setContextClassLoader(loader);
+      contextClassLoader = ContextClassLoader.use(loader);
       try {
         Class<?> application = loader.loadClass(APPLICATION + ".RestartApp");
         assertSame(loader, application.getClassLoader(), "the loader defines the application");
         context = SpringApps.start(application, CONFIG);
         notebook = context.getBean(Notebook.class);
       } catch (RuntimeException | ClassNotFoundException | Error e) {
-        thread.setContextClassLoader(before);
+        contextClassLoader.close();
         throw e;
       }
     }
@@ -99,7 +100,7 @@ class SpringBootRestartTest {
       try {
         context.close();
       } finally {
-        thread.setContextClassLoader(before);
+        contextClassLoader.close();
       }
     }
   }
