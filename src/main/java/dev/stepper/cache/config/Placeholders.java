@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,29 +20,27 @@ final class Placeholders {
 
   private Placeholders() {}
 
-  /** Resolves every text value of the tree in place. */
-  static void resolve(JsonNode node, String path, Problems problems) {
+  /**
+   * Resolves every text value of the tree, in place for sections and lists.
+   *
+   * @return the node with its placeholders resolved: a new one for a text, else the node itself
+   */
+  static JsonNode resolve(JsonNode node, String path, Problems problems) {
+    if (node.isTextual()) {
+      return resolve(node.textValue(), path, problems);
+    }
     if (node instanceof ObjectNode object) {
-      List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-      object.fields().forEachRemaining(fields::add);
-      for (Map.Entry<String, JsonNode> field : fields) {
-        String at = Problems.child(path, field.getKey());
-        if (field.getValue().isTextual()) {
-          object.set(field.getKey(), resolve(field.getValue().textValue(), at, problems));
-        } else {
-          resolve(field.getValue(), at, problems);
-        }
+      List<String> names = new ArrayList<>();
+      object.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        object.set(name, resolve(object.get(name), Problems.child(path, name), problems));
       }
     } else if (node instanceof ArrayNode array) {
       for (int i = 0; i < array.size(); i++) {
-        String at = path + "[" + i + "]";
-        if (array.get(i).isTextual()) {
-          array.set(i, resolve(array.get(i).textValue(), at, problems));
-        } else {
-          resolve(array.get(i), at, problems);
-        }
+        array.set(i, resolve(array.get(i), path + "[" + i + "]", problems));
       }
     }
+    return node;
   }
 
   private static TextNode resolve(String text, String path, Problems problems) {
