@@ -288,7 +288,7 @@ final class RedisCacheManager implements CacheManager {
 
   @Override
   public <T> T unwrap(Class<T> clazz) {
-    return Unwrap.as(clazz, this, connector.client());
+    return Unwrap.as(clazz, this, connector.clients());
   }
 
   private void checkOpen() {

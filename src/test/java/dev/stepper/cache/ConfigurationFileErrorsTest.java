@@ -93,7 +93,7 @@ class ConfigurationFileErrorsTest {
             "does not implement dev.stepper.cache.report.ReportProvider")),
         Arguments.of("a Redis URI that is a file", """
             redis: {uri: "file:/tmp/x"}
-            """, List.of("at 'redis.uri'", "expected a redis:// or rediss:// URI")),
+            """, List.of("at 'redis.uri'", "expected a redis://, rediss://, redis-sentinel://")),
         Arguments.of("an allow-list that allows everything", """
             caches:
               a: {allow: ["**"]}

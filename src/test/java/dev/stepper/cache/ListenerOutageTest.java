@@ -124,8 +124,13 @@ class ListenerOutageTest {
     assertNotNull(remote, "no event from the other manager");
     assertEquals(List.of(EventType.CREATED, "remote", "r"),
         List.of(remote.type(), remote.key(), remote.value()));
-    // A local change is delivered synchronously, so anything queued before it would show.
-    cache.put("local", "l");
+    // A local change is delivered synchronously, so anything queued before it would show. The
+    // command connection reconnects on its own schedule (every 500 ms at most), so it may still
+    // be on its way back.
+    Await.success(RECOVERY_BOUND, () -> {
+      cache.put("local", "l");
+      return null;
+    });
     assertEquals("local", recorder.next().key());
     assertEquals(0, recorder.received());
   }

@@ -308,15 +308,19 @@ public final class ConfigurationFile {
     } catch (java.net.URISyntaxException e) {
       // the text may hold a password, so it is not repeated
       throw problems.at("redis.uri", "is not a valid URI (" + e.getReason() + " at index "
-          + e.getIndex() + "): expected redis://[user:password@]host:port[/db] or rediss://…");
+          + e.getIndex() + "): expected redis://[user:password@]host:port[/db],"
+          + " redis://host1:port1,host2:port2 (a cluster), redis-sentinel://host1:port1,…"
+          + "?sentinelMasterId=name, or rediss… for TLS");
     }
     String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-      throw problems.at("redis.uri", "expected a redis:// or rediss:// URI");
+    if (!List.of("redis", "rediss", "redis-sentinel", "rediss-sentinel").contains(scheme)) {
+      throw problems.at("redis.uri", "expected a redis://, rediss://, redis-sentinel:// or"
+          + " rediss-sentinel:// URI");
     }
     if (parsed.getRawFragment() != null) {
-      throw problems.at("redis.uri", "has a '#' part, which a Redis URI cannot have: a '#' in a"
-          + " password must be written %23");
+      throw problems.at("redis.uri", "has a '#' part, which a Redis URI cannot have here: a '#'"
+          + " in a password must be written %23, and a Sentinel master is named by"
+          + " ?sentinelMasterId=name");
     }
     String query = parsed.getRawQuery() == null ? "" : "&" + parsed.getRawQuery();
     for (String key : List.of("prefix", "timeout")) {

@@ -72,7 +72,7 @@ public final class EventDispatcher<K, V> implements AutoCloseable {
     }
     if (!subscribed) {
       // First, so that a failure leaves nothing registered.
-      pubSub.get().subscribe(store.layout().eventChannel(), this::onMessage);
+      pubSub.get().subscribe(store.layout(), this::onMessage);
       subscribed = true;
     }
     registrations.add(new Registration<>(configuration, asyncExecutor));
@@ -106,7 +106,7 @@ public final class EventDispatcher<K, V> implements AutoCloseable {
   private void unsubscribe() {
     subscribed = false;
     try {
-      pubSub.get().unsubscribe(store.layout().eventChannel());
+      pubSub.get().unsubscribe(store.layout());
     } catch (RuntimeException e) {
       LOG.info("Cache {}: unsubscribing from its events failed ({}); the subscription is dropped"
           + " when Redis is back", source.getName(), e.getMessage());

@@ -1,39 +1,38 @@
 package dev.stepper.cache.redis;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 /**
  * The Redis commands of one cache's entries, addressed by their encoded keys.
  *
- * <p>Single-key calls cost one round trip; calls on many keys are pipelined (one command per key,
- * never a multi-key command, so that they stay valid on Redis Cluster). Thread-safe.
+ * <p>Single-key calls cost one round trip. Calls on many keys are one round trip too: on a single
+ * server one command (or one script run) carries the keys of a whole batch; on a Redis Cluster
+ * each key gets its own command, and the commands go out together, each to its key's master, so
+ * that no command ever touches keys of two hash slots. Thread-safe.
  */
 public final class EntryStore {
 
-  private static final byte[] NO_CHANNEL = new byte[0];
+  private static final byte[] NONE = new byte[0];
   private static final LuaScript WRITE = LuaScript.load("write.lua");
   private static final LuaScript READ = LuaScript.load("read.lua");
+  /** At most this many keys per command on a single server, so no call blocks Redis for long. */
+  private static final int KEYS_PER_COMMAND = 256;
 
   private final RedisConnector connector;
   private final KeyLayout layout;
   private final byte[] channel;
+  private final byte[] presence;
   private final byte[] origin;
 
   EntryStore(RedisConnector connector, KeyLayout layout) {
     this.connector = connector;
     this.layout = layout;
-    this.channel = layout.eventChannel().getBytes(StandardCharsets.UTF_8);
-    this.origin = connector.origin().getBytes(StandardCharsets.UTF_8);
+    this.channel = utf8(layout.eventChannel());
+    this.presence = utf8(layout.presenceChannel());
+    this.origin = utf8(connector.origin());
   }
 
   /** @return how this cache's manager reaches Redis */
@@ -56,7 +55,7 @@ public final class EntryStore {
    * @return the stored bytes, or {@code null}
    */
   public byte[] get(byte[] key) {
-    return getAll(List.of(key)).get(0);
+    return connector.send(Call.get(layout.entryKey(key)), "GET", false);
   }
 
   /**
@@ -64,7 +63,18 @@ public final class EntryStore {
    * @return the stored bytes of each, {@code null} where absent, in the same order
    */
   public List<byte[]> getAll(List<byte[]> keys) {
-    return perKey(keys, key -> commands -> commands.get(key), "GET");
+    String what = "GET of " + keys.size() + " keys";
+    List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
+    if (!connector.oneServer()) {
+      return connector.send(redisKeys.stream().map(Call::get).toList(), what, false);
+    }
+    if (keys.size() == 1) {
+      return connector.send(List.of(Call.get(redisKeys.get(0))), what, false);
+    }
+    List<byte[]> values = new ArrayList<>(keys.size());
+    connector.send(chunks(redisKeys).stream().map(Call::mget).toList(), what, false)
+        .forEach(values::addAll);
+    return values;
   }
 
   /**
@@ -76,15 +86,23 @@ public final class EntryStore {
   }
 
   /**
+   * @param keys encoded keys
+   * @return for each, whether it exists, in the same order
+   */
+  public List<Boolean> containsAll(List<byte[]> keys) {
+    return connector.send(keys.stream().map(key -> Call.exists(layout.entryKey(key))).toList(),
+        "EXISTS of " + keys.size() + " keys", false);
+  }
+
+  /**
    * Reads an entry and the time it has left, in one round trip.
    *
    * @param key an encoded key
    * @return the entry, or {@code null} if absent
    */
   public TimedValue getWithTtl(byte[] key) {
-    byte[] redisKey = layout.entryKey(key);
-    List<Object> reply = connector.execute(
-        commands -> READ.<List<Object>>run(commands, new byte[][] {redisKey}), "GET");
+    List<Object> reply = connector.send(READ.call(new byte[][] {layout.entryKey(key)}), "GET",
+        false);
     return reply.isEmpty() ? null : new TimedValue((byte[]) reply.get(0), (Long) reply.get(1));
   }
 
@@ -97,27 +115,58 @@ public final class EntryStore {
 
   /**
    * @param keys encoded keys
-   * @return for each, whether it exists, in the same order
-   */
-  public List<Boolean> containsAll(List<byte[]> keys) {
-    return perKey(keys, key -> commands -> commands.exists(key), "EXISTS").stream()
-        .map(count -> count > 0).toList();
-  }
-
-  /**
-   * @param keys encoded keys
    * @param writes the change of each, in the same order
    * @return what each found and did, in the same order
    */
   public List<WriteResult> writeAll(List<byte[]> keys, List<Write> writes) {
-    var commands = new ArrayList<Function<RedisAsyncCommands<byte[], byte[]>,
-        CompletionStage<WriteResult>>>(keys.size());
-    for (int i = 0; i < keys.size(); i++) {
-      byte[] key = layout.entryKey(keys.get(i));
-      Write write = writes.get(i);
-      commands.add(connection -> send(connection, key, write));
+    int perCall = connector.oneServer() ? KEYS_PER_COMMAND : 1;
+    var calls = new ArrayList<Call<List<Object>>>();
+    for (int from = 0; from < keys.size(); from += perCall) {
+      int to = Math.min(keys.size(), from + perCall);
+      calls.add(writeCall(keys.subList(from, to), writes.subList(from, to)));
     }
-    return connector.executeAll(commands, "Writing " + keys.size() + " entries");
+    boolean changes = writes.stream().anyMatch(write -> !write.probe());
+    var results = new ArrayList<WriteResult>(keys.size());
+    for (List<Object> reply : connector.send(calls, "Writing " + keys.size() + " entries",
+        changes)) {
+      for (int i = 0; i < reply.size(); i += 3) {
+        results.add(toResult(reply, i));
+      }
+    }
+    return results;
+  }
+
+  private Call<List<Object>> writeCall(List<byte[]> keys, List<Write> writes) {
+    byte[][] redisKeys = new byte[keys.size()][];
+    byte[][] args = new byte[3 + 6 * keys.size()][];
+    // probes announce nothing, so they need not ask who listens
+    boolean changes = writes.stream().anyMatch(write -> !write.probe());
+    args[0] = !changes ? NONE : connector.oneServer() ? channel : presence;
+    args[1] = channel;
+    args[2] = origin;
+    for (int i = 0; i < keys.size(); i++) {
+      Write write = writes.get(i);
+      redisKeys[i] = layout.entryKey(keys.get(i));
+      int a = 3 + 6 * i;
+      args[a] = utf8(write.condition().arg());
+      args[a + 1] = utf8(write.action().arg);
+      args[a + 2] = write.value();
+      args[a + 3] = utf8(write.ifCreated().arg());
+      args[a + 4] = utf8(write.ifExisting().arg());
+      args[a + 5] = utf8(write.flags());
+    }
+    return WRITE.call(redisKeys, args);
+  }
+
+  private static WriteResult toResult(List<Object> reply, int at) {
+    String outcome = new String((byte[]) reply.get(at), StandardCharsets.UTF_8);
+    boolean existed = ((Long) reply.get(at + 1)) == 1L;
+    byte[] previous = (byte[]) reply.get(at + 2);
+    return new WriteResult(switch (outcome) {
+      case "A" -> WriteResult.Outcome.APPLIED;
+      case "P" -> WriteResult.Outcome.PROBED;
+      default -> WriteResult.Outcome.CONDITION_FAILED;
+    }, existed, previous);
   }
 
   /**
@@ -127,85 +176,35 @@ public final class EntryStore {
    * @return how many existed
    */
   public long deleteAll(List<byte[]> keys) {
-    return perKey(keys, key -> commands -> commands.unlink(key), "UNLINK").stream()
-        .mapToLong(Long::longValue).sum();
+    List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
+    List<List<byte[]>> perCommand = connector.oneServer() ? chunks(redisKeys)
+        : redisKeys.stream().map(List::of).toList();
+    return connector.send(perCommand.stream().map(Call::unlink).toList(),
+        "UNLINK of " + keys.size() + " keys", true).stream().mapToLong(Long::longValue).sum();
   }
 
-  /** One command per key, all in one pipeline; commands never span keys, for Redis Cluster. */
-  private <T> List<T> perKey(List<byte[]> keys,
-      Function<byte[], Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>>> command,
-      String name) {
-    var commands = new ArrayList<Function<RedisAsyncCommands<byte[], byte[]>,
-        CompletionStage<T>>>(keys.size());
-    for (byte[] key : keys) {
-      commands.add(command.apply(layout.entryKey(key)));
+  private static List<List<byte[]>> chunks(List<byte[]> keys) {
+    var chunks = new ArrayList<List<byte[]>>();
+    for (int from = 0; from < keys.size(); from += KEYS_PER_COMMAND) {
+      chunks.add(keys.subList(from, Math.min(keys.size(), from + KEYS_PER_COMMAND)));
     }
-    return connector.executeAll(commands, name + " of " + keys.size() + " keys");
-  }
-
-  private CompletionStage<WriteResult> send(RedisAsyncCommands<byte[], byte[]> commands,
-      byte[] redisKey, Write write) {
-    byte[][] keys = {redisKey};
-    CompletionStage<List<Object>> reply = WRITE.run(commands, keys,
-        utf8(write.condition().arg()),
-        utf8(write.action().arg),
-        write.value(),
-        utf8(write.ifCreated().arg()),
-        utf8(write.ifExisting().arg()),
-        utf8(write.flags()),
-        write.probe() ? NO_CHANNEL : channel,
-        origin);
-    return reply.thenApply(EntryStore::toResult);
-  }
-
-  private static WriteResult toResult(List<Object> reply) {
-    String outcome = new String((byte[]) reply.get(0), StandardCharsets.UTF_8);
-    boolean existed = ((Long) reply.get(1)) == 1L;
-    byte[] previous = (byte[]) reply.get(2);
-    return new WriteResult(switch (outcome) {
-      case "A" -> WriteResult.Outcome.APPLIED;
-      case "P" -> WriteResult.Outcome.PROBED;
-      default -> WriteResult.Outcome.CONDITION_FAILED;
-    }, existed, previous);
+    return chunks;
   }
 
   /**
    * Walks the cache's keys with SCAN, a batch at a time, so that memory stays bounded however large
-   * the cache. As with SCAN, a key present throughout is seen at least once; keys added or removed
-   * meanwhile may or may not be.
+   * the cache; on a cluster, every master in turn. A key present throughout is seen exactly once,
+   * also while a cluster moves slots between masters; keys added or removed meanwhile may or may
+   * not be.
    *
    * @param batchSize the COUNT hint per SCAN call
    * @return the batches of encoded keys
    */
   public Iterator<List<byte[]>> scan(int batchSize) {
-    return new Iterator<>() {
-      private ScanCursor cursor = ScanCursor.INITIAL;
-      private List<byte[]> next;
-
-      @Override
-      public boolean hasNext() {
-        while (next == null && !cursor.isFinished()) {
-          ScanArgs args = new ScanArgs().match(layout.scanPattern()).limit(batchSize);
-          KeyScanCursor<byte[]> page =
-              connector.execute(commands -> commands.scan(cursor, args), "SCAN");
-          cursor = page;
-          if (!page.getKeys().isEmpty()) {
-            next = page.getKeys().stream().map(layout::encodedKey).toList();
-          }
-        }
-        return next != null;
-      }
-
-      @Override
-      public List<byte[]> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        List<byte[]> batch = next;
-        next = null;
-        return batch;
-      }
-    };
+    KeyWalk walk = connector.cluster() == null
+        ? new ServerKeyWalk(connector, layout, batchSize)
+        : new ClusterKeyWalk(connector, layout, batchSize);
+    return walk;
   }
 
   private static byte[] utf8(String s) {

@@ -101,7 +101,7 @@ public final class JobRecords {
     for (int i = 0; i < args.length; i++) {
       argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
     }
-    return connector.execute(commands -> LEASE.<List<Long>>run(commands, keys, argv),
-        "Job record of " + layout.describe(key));
+    return connector.send(LEASE.call(keys, argv), "Job record of " + layout.describe(key), true)
+        .stream().map(Long.class::cast).toList();
   }
 }

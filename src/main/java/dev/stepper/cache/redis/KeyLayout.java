@@ -130,6 +130,16 @@ public final class KeyLayout {
     return out.append('*').toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * @return the channel that a manager listening to this cache subscribes to on every node of a
+   *     Redis Cluster, so that a write script, whichever node it runs on, can count the listeners
+   *     there: {@code PUBSUB NUMSUB} counts the subscribers of one node only. Nothing is published
+   *     on it.
+   */
+  public String presenceChannel() {
+    return eventChannel() + ":listening";
+  }
+
   /** @return the pub/sub channel on which this cache's changes are announced */
   public String eventChannel() {
     return new String(head, 0, head.length - 1, StandardCharsets.UTF_8);

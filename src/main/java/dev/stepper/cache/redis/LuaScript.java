@@ -1,23 +1,26 @@
 package dev.stepper.cache.redis;
 
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.List;
 
 /**
  * A Lua script from this package's resources, run by its SHA-1 and sent whole only when the server
- * answers NOSCRIPT (first use, restart, failover, SCRIPT FLUSH).
+ * answers NOSCRIPT (first use, restart, failover, a new cluster node, SCRIPT FLUSH): script caches
+ * are per server, so each node of a cluster learns the script on its own first NOSCRIPT.
  */
 final class LuaScript {
+
+  private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
 
   private final String name;
   private final byte[] body;
@@ -48,20 +51,22 @@ final class LuaScript {
     }
   }
 
-  /** Runs the script; the reply is the raw multi-bulk list. */
-  <T> CompletionStage<T> run(RedisAsyncCommands<byte[], byte[]> commands, byte[][] keys,
-      byte[]... args) {
-    RedisFuture<T> bySha = commands.evalsha(sha1, ScriptOutputType.MULTI, keys, args);
-    return bySha.handle((result, failure) -> {
-      if (failure == null) {
-        return CompletableFuture.completedFuture(result);
-      }
-      if (RedisFailures.unwrap(failure) instanceof RedisNoScriptException) {
-        RedisFuture<T> whole = commands.eval(body, ScriptOutputType.MULTI, keys, args);
-        return whole.toCompletableFuture();
-      }
-      return CompletableFuture.<T>failedFuture(RedisFailures.unwrap(failure));
-    }).thenCompose(stage -> stage);
+  /**
+   * @param keys the keys the script touches, all of one server (one hash slot on a cluster)
+   * @param args its arguments
+   * @return a call that runs the script by SHA-1 and, after NOSCRIPT, whole; its reply is the raw
+   *     multi-bulk list
+   */
+  Call<List<Object>> call(byte[][] keys, byte[]... args) {
+    return new Call<>(
+        () -> command(CommandType.EVALSHA, new CommandArgs<>(CODEC).add(sha1), keys, args),
+        () -> command(CommandType.EVAL, new CommandArgs<>(CODEC).add(body), keys, args));
+  }
+
+  private static Command<byte[], byte[], List<Object>> command(CommandType type,
+      CommandArgs<byte[], byte[]> script, byte[][] keys, byte[][] args) {
+    script.add(keys.length).addKeys(keys).addValues(args);
+    return new Command<>(type, new NestedMultiOutput<>(CODEC), script);
   }
 
   @Override

@@ -1,11 +1,17 @@
 package dev.stepper.cache.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,9 +19,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /**
  * A cache manager's subscriptions to its caches' event channels, over one pub/sub connection.
+ *
+ * <p>On a Redis Cluster, a published message reaches every node, so the event channel is
+ * subscribed on one node only (Lettuce moves that connection to another node if its node goes
+ * away); but a write script can count the subscribers of its own node only, so the manager also
+ * subscribes to the cache's presence channel on every node, replicas included (one may become a
+ * master), and again on every topology change.
  *
  * <p>Messages are handed to a single thread of their own, in arrival order: listener code must
  * never run on Lettuce's I/O thread, where a cache call would wait for itself. Lettuce
@@ -26,23 +39,28 @@ public final class PubSub implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PubSub.class);
 
-  private final RedisClient client;
+  private final AbstractRedisClient client;
   private final RedisSettings settings;
   private final String origin;
   private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
+  /** Null on a single server, where the event channel's own subscribers are counted. */
+  private final StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster;
+  private final Disposable topologyChanges;
   private final Map<String, Consumer<byte[]>> handlers = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> presences = new ConcurrentHashMap<>();
   private final ExecutorService delivery;
 
-  PubSub(RedisClient client, RedisSettings settings, String origin) {
+  private PubSub(AbstractRedisClient client, RedisSettings settings, String origin,
+      StatefulRedisPubSubConnection<byte[], byte[]> connection,
+      StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {
     this.client = client;
     this.settings = settings;
     this.origin = origin;
-    try {
-      this.connection = client.connectPubSub(ByteArrayCodec.INSTANCE);
-    } catch (RuntimeException e) {
-      client.shutdown(0, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      throw RedisFailures.translate(e, settings, "Subscribing to cache events");
-    }
+    this.connection = connection;
+    this.cluster = cluster;
+    this.topologyChanges = cluster == null ? null : client.getResources().eventBus().get()
+        .ofType(ClusterTopologyChangedEvent.class)
+        .subscribe(change -> presences.values().forEach(this::announcePresence));
     this.delivery = Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "stepper-cache-events-" + settings.address());
       thread.setDaemon(true);
@@ -68,6 +86,27 @@ public final class PubSub implements AutoCloseable {
     });
   }
 
+  static PubSub onServer(RedisClient client, RedisSettings settings, String origin) {
+    try {
+      return new PubSub(client, settings, origin,
+          client.connectPubSub(ByteArrayCodec.INSTANCE, settings.nodes().get(0)), null);
+    } catch (RuntimeException e) {
+      client.shutdown(0, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      throw RedisFailures.translate(e, settings, "Subscribing to cache events", false);
+    }
+  }
+
+  static PubSub onCluster(RedisClusterClient client, RedisSettings settings, String origin) {
+    try {
+      StatefulRedisClusterPubSubConnection<byte[], byte[]> connection =
+          client.connectPubSub(ByteArrayCodec.INSTANCE);
+      return new PubSub(client, settings, origin, connection, connection);
+    } catch (RuntimeException e) {
+      client.shutdown(0, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      throw RedisFailures.translate(e, settings, "Subscribing to cache events", false);
+    }
+  }
+
   /**
    * Unsubscribes from a channel nobody here listens to any more: an unsubscribe that failed during
    * an outage comes back with Lettuce's resubscription, and every writer would keep publishing to
@@ -85,54 +124,84 @@ public final class PubSub implements AutoCloseable {
     }
   }
 
+  private void announcePresence(byte[] presence) {
+    cluster.async().nodes(node -> !node.is(RedisClusterNode.NodeFlag.FAIL)).commands()
+        .subscribe(presence)
+        .exceptionally(failure -> {
+          LOG.debug("Subscribing to {} on a new cluster node failed",
+              new String(presence, StandardCharsets.UTF_8), failure);
+          return null;
+        });
+  }
+
   /** @return the id that marks this manager's own events, which it does not deliver twice */
   public String origin() {
     return origin;
   }
 
   /**
-   * Subscribes, waiting until Redis has confirmed it.
+   * Subscribes to a cache's events, waiting until Redis has confirmed it.
    *
-   * @param channel the channel
+   * @param layout the cache's keys and channels
    * @param handler receives each message, on the delivery thread
    * @throws javax.cache.CacheException if Redis did not confirm in time; nothing is subscribed
    */
-  public void subscribe(String channel, Consumer<byte[]> handler) {
+  public void subscribe(KeyLayout layout, Consumer<byte[]> handler) {
+    String channel = layout.eventChannel();
     handlers.put(channel, handler);
-    byte[] name = channel.getBytes(StandardCharsets.UTF_8);
     try {
-      awaitConfirmed(connection.async().subscribe(name), "Subscribing to " + channel);
+      awaitConfirmed(connection.async().subscribe(utf8(channel)), "Subscribing to " + channel);
+      if (cluster != null) {
+        byte[] presence = utf8(layout.presenceChannel());
+        presences.put(channel, presence);
+        awaitConfirmed(cluster.async().nodes(node -> !node.is(RedisClusterNode.NodeFlag.FAIL))
+            .commands().subscribe(presence), "Subscribing to " + layout.presenceChannel());
+      }
     } catch (RuntimeException e) {
       handlers.remove(channel);
+      presences.remove(channel);
       throw e;
     }
   }
 
   /**
-   * Unsubscribes, waiting until Redis has confirmed it.
+   * Unsubscribes from a cache's events, waiting until Redis has confirmed it.
    *
-   * @param channel the channel
+   * @param layout the cache's keys and channels
    */
-  public void unsubscribe(String channel) {
+  public void unsubscribe(KeyLayout layout) {
+    String channel = layout.eventChannel();
     handlers.remove(channel);
-    byte[] name = channel.getBytes(StandardCharsets.UTF_8);
-    awaitConfirmed(connection.async().unsubscribe(name), "Unsubscribing from " + channel);
+    awaitConfirmed(connection.async().unsubscribe(utf8(channel)), "Unsubscribing from " + channel);
+    if (presences.remove(channel) != null) {
+      awaitConfirmed(cluster.async().nodes(node -> !node.is(RedisClusterNode.NodeFlag.FAIL))
+          .commands().unsubscribe(utf8(layout.presenceChannel())),
+          "Unsubscribing from " + layout.presenceChannel());
+    }
   }
 
-  private void awaitConfirmed(io.lettuce.core.RedisFuture<Void> future, String what) {
+  private void awaitConfirmed(CompletionStage<?> confirmation, String what) {
     try {
-      future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      confirmation.toCompletableFuture().get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw RedisFailures.translate(e, settings, what);
+      throw RedisFailures.translate(e, settings, what, false);
     } catch (Exception e) {
-      throw RedisFailures.translate(e, settings, what);
+      throw RedisFailures.translate(e, settings, what, false);
     }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
   public void close() {
     handlers.clear();
+    presences.clear();
+    if (topologyChanges != null) {
+      topologyChanges.dispose();
+    }
     connection.close();
     client.shutdown(0, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
     delivery.shutdown();

@@ -1,49 +1,93 @@
 package dev.stepper.cache.redis;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.StatefulRedisConnectionImpl;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.event.connection.ReconnectFailedEvent;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
 import io.lettuce.core.resource.ClientResources;
+import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import javax.cache.CacheException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
 
 /**
- * One cache manager's way to Redis: one multiplexed connection that all its caches share, opened
- * on first use and closed with the manager, plus a pub/sub connection once a listener needs it.
+ * One cache manager's way to Redis: one connection that all its caches share (to one server, to
+ * the master a Sentinel names, or to a Redis Cluster), opened on first use and closed with the
+ * manager, plus a pub/sub connection once a listener needs it.
  *
- * <p>Every call is bounded by the manager's timeout. The command connection is never
- * reconnected behind the caller's back: Lettuce would re-send the commands that were in flight
- * when the connection dropped, and a conditional write sent twice reports the wrong outcome (or an
- * entry processor applies twice). Instead, in-flight commands fail, and the next call opens a new
- * connection; concurrent callers share that one attempt. While Redis is unreachable calls fail
- * within the timeout, and they work again as soon as it is back.
+ * <p>A {@code redis://host:port} URI may point at a node of a cluster: the server says so in its
+ * handshake, and the connector then opens a cluster connection with that node as its seed.
+ *
+ * <p>Every call is bounded by the manager's timeout. Commands are sent in batches, one write per
+ * batch. Once open, Lettuce keeps the connection up by itself, retrying at growing intervals (50 ms
+ * doubling up to 500 ms) that all callers share; while it is down, commands fail at once. Commands
+ * in flight when a connection drops fail too, and are never re-sent: Lettuce 6.6 would re-send
+ * them after reconnecting, and a conditional write sent twice reports the wrong outcome (an entry
+ * processor would then apply twice). A first connection that fails is retried on a later call,
+ * no sooner than the same intervals allow, and calls in between fail at once with its cause.
  */
 public final class RedisConnector implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
+  private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
+  /** Beyond the command timeout, which Lettuce enforces itself: covers lost completions. */
+  private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Adaptive topology refreshes at most this often; a failover is noticed within about it. */
+  private static final Duration ADAPTIVE_REFRESH_LIMIT = Duration.ofSeconds(1);
+  /** The periodic topology refresh, for changes no command runs into. */
+  private static final Duration PERIODIC_REFRESH = Duration.ofSeconds(5);
+  private static final int RECONNECTS_BEFORE_REFRESH = 2;
 
   private final RedisSettings settings;
   private final String origin = UUID.randomUUID().toString();
-  private final ClientResources resources = SharedResources.acquire();
+  private final ClientResources resources;
+  private final Disposable reconnectFailures;
+  private final RedisConnectionStateListener dropWatch = new DropWatch();
   private final RedisClient client;
-  private volatile StatefulRedisConnection<byte[], byte[]> connection;
-  private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connecting;
+  private final Set<AsyncCommand<byte[], byte[], ?>> inFlight = ConcurrentHashMap.newKeySet();
+  /** The servers this manager's connections reached, whose reconnect failures it reports. */
+  private final Set<SocketAddress> addresses = ConcurrentHashMap.newKeySet();
+  private volatile RedisClusterClient clusterClient;
+  private volatile Connection connection;
+  private volatile Throwable lastReconnectFailure;
+  private CompletableFuture<Connection> connecting;
+  private Throwable lastConnectFailure;
+  private int failedConnects;
+  private long nextConnectNanos;
   private PubSub pubSub;
   private boolean closed;
 
@@ -54,22 +98,56 @@ public final class RedisConnector implements AutoCloseable {
    */
   public RedisConnector(RedisSettings settings) {
     this.settings = settings;
-    this.client = newClient(false);
+    this.resources = SharedResources.acquire();
+    this.reconnectFailures = resources.eventBus().get()
+        .ofType(ReconnectFailedEvent.class)
+        .filter(event -> addresses.contains(event.remoteAddress()))
+        .subscribe(event -> lastReconnectFailure = event.getCause());
+    if (settings.topology() == RedisSettings.Topology.CLUSTER) {
+      this.client = null;
+      this.clusterClient = newClusterClient(settings.nodes(), true);
+    } else {
+      this.client = RedisClient.create(resources, settings.nodes().get(0));
+      client.setOptions(clientOptions(ClientOptions.builder()).build());
+      client.addListener(dropWatch);
+    }
   }
 
-  private RedisClient newClient(boolean autoReconnect) {
-    RedisClient redisClient = RedisClient.create(resources, settings.redisUri());
-    redisClient.setOptions(ClientOptions.builder()
-        .autoReconnect(autoReconnect)
+  private RedisClient pubSubClient() {
+    RedisClient pubSubClient = RedisClient.create(resources);
+    pubSubClient.setOptions(clientOptions(ClientOptions.builder()).build());
+    return pubSubClient;
+  }
+
+  private RedisClusterClient newClusterClient(List<RedisURI> seeds, boolean commands) {
+    RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
+    cluster.setOptions(clientOptions(ClusterClientOptions.builder())
+        // Lettuce 6.6 refreshes on no trigger by default and 7.x on all of them: say it here.
+        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+            .enableAdaptiveRefreshTrigger(RefreshTrigger.MOVED_REDIRECT,
+                RefreshTrigger.ASK_REDIRECT, RefreshTrigger.PERSISTENT_RECONNECTS,
+                RefreshTrigger.UNCOVERED_SLOT, RefreshTrigger.UNKNOWN_NODE)
+            .adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_LIMIT)
+            .refreshTriggersReconnectAttempts(RECONNECTS_BEFORE_REFRESH)
+            .enablePeriodicRefresh(PERIODIC_REFRESH)
+            .build())
+        .build());
+    if (commands) {
+      cluster.addListener(dropWatch);
+    }
+    return cluster;
+  }
+
+  private <B extends ClientOptions.Builder> B clientOptions(B builder) {
+    builder.autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .socketOptions(SocketOptions.builder()
             .connectTimeout(settings.timeout())
             .keepAlive(true)
             .build())
         .sslOptions(SslOptions.builder().handshakeTimeout(settings.timeout()).build())
-        .timeoutOptions(TimeoutOptions.enabled(settings.timeout()))
-        .build());
-    return redisClient;
+        .timeoutOptions(TimeoutOptions.enabled(settings.timeout()));
+    return builder;
   }
 
   /** @return the settings this connector was made from */
@@ -91,118 +169,239 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   /**
-   * The client behind the command connection, for applications that want their own connections
-   * to the same Redis with the same resources. Its connections do not reconnect by themselves.
+   * The clients behind the command connection, for applications that want their own connections
+   * to the same Redis with the same resources: a {@link RedisClient} for one server or a Sentinel,
+   * a {@link RedisClusterClient} for a cluster (both when a {@code redis://host:port} URI turned
+   * out to name a cluster node).
    *
-   * @return the client, closed with the manager
+   * @return the clients, closed with the manager
    */
-  public RedisClient client() {
-    return client;
+  public Object[] clients() {
+    return Stream.of(client, clusterClient).filter(Objects::nonNull).toArray();
   }
 
   /**
-   * The manager's pub/sub connection, opened on first use. Unlike the command connection it
-   * reconnects by itself: subscribing again is harmless, and Lettuce restores the subscriptions.
+   * The manager's pub/sub connection, opened on first use. Lettuce restores its subscriptions
+   * after a reconnect.
    *
    * @return the pub/sub connection
    */
-  public synchronized PubSub pubSub() {
-    checkOpen();
-    if (pubSub == null) {
-      pubSub = new PubSub(newClient(true), settings, origin);
+  public PubSub pubSub() {
+    Connection open = connection();
+    synchronized (this) {
+      checkOpen();
+      if (pubSub == null) {
+        pubSub = open.oneServer()
+            ? PubSub.onServer(pubSubClient(), settings, origin)
+            : PubSub.onCluster(newPubSubClusterClient(), settings, origin);
+      }
+      return pubSub;
     }
-    return pubSub;
+  }
+
+  private RedisClusterClient newPubSubClusterClient() {
+    return newClusterClient(clusterClient.getPartitions().stream()
+        .map(RedisClusterNode::getUri).toList(), false);
+  }
+
+  /** @return whether the keys of one call may go in one command: a single server */
+  boolean oneServer() {
+    return connection().oneServer();
+  }
+
+  /** @return the servers that hold entries, each with a connection of its own */
+  List<Connection.Server> masters() {
+    try {
+      return connection().masters();
+    } catch (RuntimeException e) {
+      throw RedisFailures.translate(e, settings, "Finding the masters", false);
+    }
+  }
+
+  /** @return the cluster connection, or {@code null} on a single server */
+  ClusterConnection cluster() {
+    return connection() instanceof ClusterConnection cluster ? cluster : null;
   }
 
   /**
-   * Sends commands on one connection, in one pipeline, and waits for each. A command Lettuce
-   * rejected because the connection had just dropped was never written, so it is sent once more
-   * on a new connection; a command that was written is never sent again.
+   * Sends commands in one write, each to its key's server, and waits for all within the timeout.
+   * A script the server does not know yet is sent whole, once.
    *
-   * @param commands each sends one command on the given connection
+   * @param calls the commands
    * @param what what they are, for the error message
+   * @param writes whether they may change data, for the error message
    * @param <T> their result type
    * @return their results, in order
+   * @throws CacheException if one failed or took too long
    */
-  <T> List<T> executeAll(List<Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>>>
-      commands, String what) {
-    RedisAsyncCommands<byte[], byte[]> connection = commands();
-    List<CompletionStage<T>> pending = new ArrayList<>(commands.size());
-    for (var command : commands) {
-      pending.add(command.apply(connection));
-    }
-    List<T> results = new ArrayList<>(commands.size());
-    List<Integer> unsent = new ArrayList<>();
-    for (int i = 0; i < pending.size(); i++) {
+  <T> List<T> send(List<Call<T>> calls, String what, boolean writes) {
+    Connection open = connection();
+    return send(open::routed, calls, what, writes);
+  }
+
+  /** {@link #send} of one command. */
+  <T> T send(Call<T> call, String what, boolean writes) {
+    return send(List.of(call), what, writes).get(0);
+  }
+
+  /** {@link #send} of one command to one given server. */
+  <T> T send(Connection.Server server, Call<T> call, String what) {
+    return send(server.connection(), List.of(call), what + " on " + server.address(), false)
+        .get(0);
+  }
+
+  private <T> List<T> send(Supplier<? extends StatefulConnection<byte[], byte[]>> target,
+      List<Call<T>> calls,
+      String what, boolean writes) {
+    List<AsyncCommand<byte[], byte[], T>> sent = dispatch(target,
+        calls.stream().map(Call::command).toList(), what, writes);
+    long deadline = System.nanoTime() + settings.timeout().toNanos() + GRACE_NANOS;
+    List<T> results = new ArrayList<>(calls.size());
+    List<Integer> unknownScripts = new ArrayList<>();
+    for (int i = 0; i < sent.size(); i++) {
       try {
-        results.add(await(pending.get(i), what));
-      } catch (CacheException e) {
-        if (!RedisFailures.wasRejectedUnsent(e)) {
-          throw e;
+        results.add(await(sent.get(i), deadline));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RedisNoScriptException)
+            || calls.get(i).afterNoScript() == null) {
+          throw RedisFailures.translate(e, settings, what, writes, lastReconnectFailure);
         }
         results.add(null);
-        unsent.add(i);
+        unknownScripts.add(i);
       }
     }
-    if (!unsent.isEmpty()) {
-      discard(connection.getStatefulConnection());
-      RedisAsyncCommands<byte[], byte[]> fresh = commands();
-      List<CompletionStage<T>> resent = new ArrayList<>(unsent.size());
-      for (int i : unsent) {
-        resent.add(commands.get(i).apply(fresh));
-      }
-      for (int r = 0; r < unsent.size(); r++) {
-        results.set(unsent.get(r), await(resent.get(r), what));
+    if (!unknownScripts.isEmpty()) {
+      List<AsyncCommand<byte[], byte[], T>> resent = dispatch(target,
+          unknownScripts.stream().map(i -> calls.get(i).afterNoScript()).toList(), what, writes);
+      deadline = System.nanoTime() + settings.timeout().toNanos() + GRACE_NANOS;
+      for (int r = 0; r < resent.size(); r++) {
+        try {
+          results.set(unknownScripts.get(r), await(resent.get(r), deadline));
+        } catch (ExecutionException e) {
+          throw RedisFailures.translate(e, settings, what, writes, lastReconnectFailure);
+        }
       }
     }
     return results;
   }
 
-  /** {@link #executeAll} of one command. */
-  <T> T execute(Function<RedisAsyncCommands<byte[], byte[]>, CompletionStage<T>> command,
-      String what) {
-    return executeAll(List.of(command), what).get(0);
+  private <T> List<AsyncCommand<byte[], byte[], T>> dispatch(
+      Supplier<? extends StatefulConnection<byte[], byte[]>> target,
+      List<Command<byte[], byte[], T>> commands, String what,
+      boolean writes) {
+    List<AsyncCommand<byte[], byte[], T>> sent = new ArrayList<>(commands.size());
+    for (var command : commands) {
+      AsyncCommand<byte[], byte[], T> async = new AsyncCommand<>(command);
+      inFlight.add(async);
+      async.whenComplete((result, failure) -> inFlight.remove(async));
+      sent.add(async);
+    }
+    try {
+      target.get().dispatch(sent);
+    } catch (RuntimeException e) {
+      // a cluster connects to a node while dispatching (or on the way to one), which may fail
+      sent.forEach(async -> async.completeExceptionally(e));
+      throw RedisFailures.translate(e, settings, what, writes, lastReconnectFailure);
+    }
+    return sent;
   }
 
-  private synchronized void discard(StatefulConnection<byte[], byte[]> dead) {
-    if (connection == dead) {
-      connection.closeAsync();
-      connection = null;
+  private <T> T await(AsyncCommand<byte[], byte[], T> command, long deadline)
+      throws ExecutionException {
+    try {
+      return command.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      command.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new CacheException("Interrupted while waiting for Redis at " + settings.address(), e);
+    } catch (TimeoutException e) {
+      // done, so that Lettuce never writes it after a reconnect
+      command.cancel(true);
+      throw new ExecutionException(e);
     }
   }
 
-  private RedisAsyncCommands<byte[], byte[]> commands() {
-    StatefulRedisConnection<byte[], byte[]> current = connection;
-    if (current != null && current.isOpen()) {
-      return current.async();
+  private Connection connection() {
+    Connection open = connection;
+    if (open != null) {
+      return open;
     }
-    return await(connect(), "Connecting").async();
+    CompletableFuture<Connection> attempt = connect();
+    try {
+      return attempt.get(settings.timeout().toNanos() + GRACE_NANOS, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CacheException("Interrupted while connecting to Redis at "
+          + settings.address(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw RedisFailures.translate(e, settings, "Connecting", false, null);
+    }
   }
 
-  private synchronized CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connect() {
+  private synchronized CompletableFuture<Connection> connect() {
     checkOpen();
-    if (connection != null && connection.isOpen()) {
+    if (connection != null) {
       return CompletableFuture.completedFuture(connection);
     }
-    if (connecting == null || connecting.isDone()) {
-      if (connection != null) {
-        connection.closeAsync();
-        connection = null;
-      }
-      connecting = client.connectAsync(ByteArrayCodec.INSTANCE, settings.redisUri())
-          .toCompletableFuture()
-          .thenApply(this::adopt);
+    if (connecting != null && !connecting.isDone()) {
+      return connecting;
     }
+    long wait = nextConnectNanos - System.nanoTime();
+    if (lastConnectFailure != null && wait > 0) {
+      throw RedisFailures.notConnected(settings, "Connecting", lastConnectFailure,
+          TimeUnit.NANOSECONDS.toMillis(wait));
+    }
+    connecting = open().handle(this::adopt);
     return connecting;
   }
 
-  private synchronized StatefulRedisConnection<byte[], byte[]> adopt(
-      StatefulRedisConnection<byte[], byte[]> opened) {
+  private CompletableFuture<Connection> open() {
+    RedisURI first = settings.nodes().get(0);
+    return switch (settings.topology()) {
+      case CLUSTER -> openCluster();
+      case SENTINEL -> client.connectAsync(CODEC, first).toCompletableFuture()
+          .thenApply(opened -> new ServerConnection(opened, settings.address()));
+      case SERVER -> client.connectAsync(CODEC, first).toCompletableFuture()
+          .thenCompose(opened -> {
+            if (!isClusterNode(opened)) {
+              return CompletableFuture.completedFuture(
+                  new ServerConnection(opened, settings.address()));
+            }
+            opened.closeAsync();
+            LOG.info("Redis at {} is a cluster node: connecting to the cluster",
+                settings.address());
+            if (clusterClient == null) {
+              clusterClient = newClusterClient(List.of(first), true);
+            }
+            return openCluster();
+          });
+    };
+  }
+
+  private CompletableFuture<Connection> openCluster() {
+    return clusterClient.connectAsync(CODEC).thenApply(ClusterConnection::new);
+  }
+
+  /** The server's handshake (HELLO) names its mode: standalone, cluster or sentinel. */
+  private static boolean isClusterNode(StatefulRedisConnection<byte[], byte[]> opened) {
+    return opened instanceof StatefulRedisConnectionImpl<?, ?> impl
+        && "cluster".equals(impl.getConnectionState().getMode());
+  }
+
+  private synchronized Connection adopt(Connection opened, Throwable failure) {
+    if (failure != null) {
+      failedConnects++;
+      lastConnectFailure = RedisFailures.unwrap(failure);
+      nextConnectNanos = System.nanoTime() + SharedResources.retryDelay(failedConnects).toNanos();
+      throw new CompletionException(lastConnectFailure);
+    }
     if (closed) {
-      opened.closeAsync();
+      opened.close();
       throw new IllegalStateException("The cache manager closed while connecting");
     }
     LOG.debug("Connected to Redis at {}", settings.address());
+    failedConnects = 0;
+    lastConnectFailure = null;
     connection = opened;
     return opened;
   }
@@ -214,31 +413,34 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   /**
-   * Waits for a command, within the timeout.
-   *
-   * @param stage the pending command
-   * @param what what it was, for the error message
-   * @param <T> its result type
-   * @return its result
-   * @throws CacheException if it failed or took too long
+   * Fails every command in flight when one of the manager's connections drops (not when it is
+   * closed on purpose), before Lettuce could reconnect and re-send them; on a cluster that
+   * includes commands sent to other nodes, which may or may not have been applied.
    */
-  <T> T await(CompletionStage<T> stage, String what) {
-    try {
-      // Lettuce times commands out itself; this bound also covers connecting and lost completions.
-      return stage.toCompletableFuture()
-          .get(settings.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CacheException(what + " was interrupted", e);
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw RedisFailures.translate(e, settings, what);
+  private final class DropWatch implements RedisConnectionStateListener {
+
+    @Override
+    public void onRedisDisconnected(RedisChannelHandler<?, ?> dropped) {
+      if (dropped.isClosed() || inFlight.isEmpty()) {
+        return;
+      }
+      var cause = new RedisConnectionException(RedisFailures.DROPPED);
+      for (AsyncCommand<byte[], byte[], ?> command : inFlight) {
+        command.completeExceptionally(cause);
+      }
+    }
+
+    @Override
+    public void onRedisConnected(RedisChannelHandler<?, ?> reconnected, SocketAddress address) {
+      addresses.add(address);
+      lastReconnectFailure = null;
     }
   }
 
   @Override
   public void close() {
     PubSub subscriptions;
-    StatefulRedisConnection<byte[], byte[]> commandConnection;
+    Connection commandConnection;
     synchronized (this) {
       if (closed) {
         return;
@@ -255,11 +457,15 @@ public final class RedisConnector implements AutoCloseable {
       if (commandConnection != null) {
         commandConnection.close();
       }
-      client.shutdown(0, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      long timeout = settings.timeout().toMillis();
+      for (Object each : clients()) {
+        ((AbstractRedisClient) each).shutdown(0, timeout, TimeUnit.MILLISECONDS);
+      }
     } catch (RuntimeException e) {
       LOG.warn("Closing the connection to Redis at {} failed", settings.address(), e);
     } finally {
-      SharedResources.release(settings.timeout());
+      reconnectFailures.dispose();
+      SharedResources.release(resources, settings.timeout());
     }
   }
 }

@@ -11,45 +11,82 @@ import javax.cache.CacheException;
 /** Turns Lettuce's failures into {@link CacheException}s that say where and what to check. */
 final class RedisFailures {
 
+  /** The message of the failure given to commands in flight when their connection dropped. */
+  static final String DROPPED = "the connection dropped while the command was in flight";
+
+  private static final String MAY_HAVE_APPLIED = "; the write may or may not have been applied";
+
   private RedisFailures() {}
 
-  static CacheException translate(Throwable failure, RedisSettings settings, String what) {
+  /**
+   * @param failure what Lettuce reported
+   * @param what the operation, for the message
+   * @param writes whether the operation may change data: only then is the caller told that a
+   *     write may or may not have been applied
+   * @param lastReconnectFailure why the last reconnect attempt failed, or {@code null}
+   */
+  static CacheException translate(Throwable failure, RedisSettings settings, String what,
+      boolean writes, Throwable lastReconnectFailure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof CacheException cacheException) {
       return cacheException;
     }
-    String where = " Redis at " + settings.address();
+    String where = "Redis at " + settings.address();
     if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException) {
-      return new CacheException(what + ": no answer from" + where + " within "
-          + settings.timeout().toMillis() + " ms; a write may or may not have been applied."
-          + " Check that Redis is up and not overloaded, or raise ?timeout= on the manager URI.",
+      return new CacheException(what + ": no answer from " + where + " within "
+          + settings.timeout().toMillis() + " ms" + (writes ? MAY_HAVE_APPLIED : "")
+          + ". Check that Redis is up and not overloaded, or raise ?timeout= on the manager URI.",
           cause);
     }
-    if (cause instanceof RedisConnectionException || isDisconnected(cause)) {
-      return new CacheException(what + ": cannot reach" + where + " (" + cause.getMessage()
+    String message = describe(cause);
+    if (message.contains(DROPPED)) {
+      return new CacheException(what + ": " + DROPPED + " to " + where
+          + (writes ? MAY_HAVE_APPLIED : "") + ". The connection is restored by itself;"
+          + " the call may be tried again.", cause);
+    }
+    if (message.contains("not connected") || message.contains("Commands are rejected")
+        || message.contains("Connection disconnected")) {
+      return notConnected(settings, what, lastReconnectFailure, -1);
+    }
+    if (cause instanceof RedisConnectionException || message.contains("Connection closed")
+        || message.contains("Connection is closed")) {
+      return new CacheException(what + ": cannot reach " + where + " (" + message
           + "). Check that Redis runs there and accepts this client's credentials.", cause);
     }
-    return new CacheException(what + " failed on" + where + ": " + cause.getMessage(), cause);
+    return new CacheException(what + " failed on " + where + ": " + message, cause);
+  }
+
+  /** {@link #translate} of a call that changes nothing, with no reconnect failure known. */
+  static CacheException translate(Throwable failure, RedisSettings settings, String what,
+      boolean writes) {
+    return translate(failure, settings, what, writes, null);
   }
 
   /**
-   * @return whether a failure is Lettuce refusing a command on a connection it knows to be down:
-   *     such a command was never written, so sending it again cannot apply it twice
+   * A call made while the connection is down, which fails at once instead of waiting for the
+   * next attempt to connect.
+   *
+   * @param lastFailure why the last attempt failed, or {@code null} if none has failed yet
+   * @param retryInMillis when the next attempt is due, or a negative number if Lettuce decides
    */
-  static boolean wasRejectedUnsent(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (String.valueOf(t.getMessage()).contains("Commands are rejected")) {
-        return true;
-      }
-    }
-    return false;
+  static CacheException notConnected(RedisSettings settings, String what, Throwable lastFailure,
+      long retryInMillis) {
+    String attempt = lastFailure == null ? "" : "; last attempt: " + describe(lastFailure);
+    String retry = retryInMillis < 0
+        ? "it reconnects in the background"
+        : "the next attempt is due in " + retryInMillis + " ms";
+    return new CacheException(what + ": Redis at " + settings.address() + " is not connected"
+        + attempt + ". Calls fail at once until it is back (" + retry + ", at least every "
+        + SharedResources.LONGEST_RETRY.toMillis() + " ms); check that Redis runs there.",
+        lastFailure);
   }
 
-  private static boolean isDisconnected(Throwable cause) {
-    // REJECT_COMMANDS reports a closed connection as a plain RedisException.
-    String message = String.valueOf(cause.getMessage());
-    return message.contains("not connected") || message.contains("Connection closed")
-        || message.contains("Connection is closed");
+  /** @return the message of a failure, or its type when it has none */
+  static String describe(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    String message = cause.getMessage();
+    return message == null || message.isBlank() ? cause.getClass().getSimpleName()
+        : RedisSettings.redact(message);
   }
 
   static Throwable unwrap(Throwable t) {

@@ -1,6 +1,7 @@
 package dev.stepper.cache.redis;
 
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +11,15 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How one cache manager reaches Redis, read from its URI:
- * {@code redis[s]://[user:password@]host:port[/db][?prefix=p&timeout=2s]}.
+ * How one cache manager reaches Redis, read from its URI, in one of three forms:
+ * <ul>
+ *   <li>{@code redis[s]://[user:password@]host:port[/db]}: one server, or one node of a Redis
+ *       Cluster (the connector finds out which when it connects);
+ *   <li>{@code redis[s]://[user:password@]host1:port1,host2:port2}: a Redis Cluster, by seed nodes;
+ *   <li>{@code redis[s]-sentinel://[user:password@]host1:port1,host2:port2[/db]?sentinelMasterId=m}:
+ *       the master that the Sentinels name {@code m}, followed through failovers.
+ * </ul>
+ * Each may end in {@code ?prefix=p&timeout=2s}.
  *
  * <p>{@code prefix} (default {@value #DEFAULT_PREFIX}, or the system property
  * {@value #PREFIX_PROPERTY}) starts every key of the manager; {@code timeout} (default 2 s) bounds
@@ -27,16 +35,44 @@ public final class RedisSettings {
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
-  private final RedisURI redisUri;
+  /** What kind of deployment a URI names. */
+  enum Topology {
+    /** One server, or a node of a cluster: decided when connecting. */
+    SERVER,
+    /** A Redis Cluster, named by seed nodes. */
+    CLUSTER,
+    /** A master that Redis Sentinel watches. */
+    SENTINEL
+  }
+
+  private static final String FORMS = "redis://[user:password@]host:port[/db],"
+      + " redis://host1:port1,host2:port2 (a cluster) or"
+      + " redis-sentinel://host1:port1,host2:port2?sentinelMasterId=name, rediss for TLS,"
+      + " each with ?prefix=name&timeout=2s";
+
+  private final Topology topology;
+  private final List<RedisURI> nodes;
   private final String prefix;
   private final Duration timeout;
   private final String address;
 
-  private RedisSettings(RedisURI redisUri, String prefix, Duration timeout) {
-    this.redisUri = redisUri;
+  private RedisSettings(Topology topology, List<RedisURI> nodes, String prefix,
+      Duration timeout) {
+    this.topology = topology;
+    this.nodes = List.copyOf(nodes);
     this.prefix = prefix;
     this.timeout = timeout;
-    this.address = redisUri.getHost() + ":" + redisUri.getPort();
+    this.address = describe(topology, nodes);
+  }
+
+  private static String describe(Topology topology, List<RedisURI> nodes) {
+    if (topology == Topology.SENTINEL) {
+      RedisURI uri = nodes.get(0);
+      return "master '" + uri.getSentinelMasterId() + "' of Sentinel "
+          + String.join(",", uri.getSentinels().stream()
+              .map(s -> s.getHost() + ":" + s.getPort()).toList());
+    }
+    return String.join(",", nodes.stream().map(n -> n.getHost() + ":" + n.getPort()).toList());
   }
 
   /**
@@ -49,12 +85,15 @@ public final class RedisSettings {
    */
   public static RedisSettings parse(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-      throw new IllegalArgumentException("Cache manager URI " + redact(uri) + " is not a Redis URI:"
-          + " use redis://[user:password@]host:port[/db][?prefix=name&timeout=2s] or rediss://...,"
-          + " or name a configuration file: classpath:stepper-cache.yaml, file:/path/to/it.yaml");
-    }
-    if (uri.getHost() == null) {
+    Topology topology = switch (scheme) {
+      case "redis", "rediss" -> uri.getHost() == null && hostList(uri).contains(",")
+          ? Topology.CLUSTER : Topology.SERVER;
+      case "redis-sentinel", "rediss-sentinel" -> Topology.SENTINEL;
+      default -> throw new IllegalArgumentException("Cache manager URI " + redact(uri)
+          + " is not a Redis URI: use " + FORMS + "; or name a configuration file:"
+          + " classpath:stepper-cache.yaml, file:/path/to/it.yaml");
+    };
+    if (topology == Topology.SERVER && uri.getHost() == null) {
       throw new IllegalArgumentException("Cache manager URI " + redact(uri) + " names no host it"
           + " can read: write redis://host:port, with a numeric port and a host name without '_'");
     }
@@ -79,15 +118,44 @@ public final class RedisSettings {
       }
     }
     KeyLayout.checkPrefix(prefix);
-    RedisURI redisUri;
+    List<RedisURI> nodes;
     try {
-      redisUri = RedisURI.create(withQuery(uri, lettuceParams));
+      URI lettuceUri = URI.create(withQuery(uri, lettuceParams));
+      nodes = topology == Topology.CLUSTER ? clusterSeeds(lettuceUri)
+          : List.of(RedisURI.create(lettuceUri));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("Cache manager URI " + redact(uri) + " is not a valid Redis"
-          + " URI: " + e.getMessage(), null);
+          + " URI (" + redact(String.valueOf(e.getMessage())) + "): use " + FORMS, null);
     }
-    redisUri.setTimeout(timeout);
-    return new RedisSettings(redisUri, prefix, timeout);
+    if (topology == Topology.SENTINEL && nodes.get(0).getSentinelMasterId() == null) {
+      throw new IllegalArgumentException("Cache manager URI " + redact(uri) + " names no master:"
+          + " add ?sentinelMasterId=<the name the Sentinels monitor>");
+    }
+    for (RedisURI node : nodes) {
+      node.setTimeout(timeout);
+    }
+    return new RedisSettings(topology, nodes, prefix, timeout);
+  }
+
+  /** The authority's host list, {@code h1:p1,h2:p2}, without any user information. */
+  private static String hostList(URI uri) {
+    String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+    return authority.substring(authority.lastIndexOf('@') + 1);
+  }
+
+  private static List<RedisURI> clusterSeeds(URI uri) {
+    String path = uri.getRawPath();
+    if (path != null && !path.isEmpty() && !path.equals("/") && !path.equals("/0")) {
+      throw new IllegalArgumentException("a Redis Cluster has database 0 only, not " + path);
+    }
+    RedisURI all = RedisURI.create(uri);
+    List<RedisURI> seeds = new ArrayList<>();
+    for (RedisURI seed : RedisClusterURIUtil.toRedisURIs(uri)) {
+      seed.setClientName(all.getClientName());
+      seed.setVerifyPeer(all.getVerifyMode());
+      seeds.add(seed);
+    }
+    return seeds;
   }
 
   private static Duration parseTimeout(String value, URI uri) {
@@ -150,8 +218,13 @@ public final class RedisSettings {
   }
 
 
-  RedisURI redisUri() {
-    return redisUri;
+  Topology topology() {
+    return topology;
+  }
+
+  /** @return the server's URI, the Sentinel URI, or a cluster's seed nodes */
+  List<RedisURI> nodes() {
+    return nodes;
   }
 
   /** @return the prefix of every key of this manager */
@@ -164,7 +237,10 @@ public final class RedisSettings {
     return timeout;
   }
 
-  /** @return {@code host:port}, for messages */
+  /**
+   * @return {@code host:port}, a cluster's seeds {@code h1:p1,h2:p2}, or which master of which
+   *     Sentinels; for messages
+   */
   public String address() {
     return address;
   }

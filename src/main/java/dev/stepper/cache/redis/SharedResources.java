@@ -12,6 +12,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class SharedResources {
 
+  /** The first retry of a lost connection. */
+  static final Duration FIRST_RETRY = Duration.ofMillis(50);
+  /** The longest wait between two retries: a server that is back is found within about it. */
+  static final Duration LONGEST_RETRY = Duration.ofMillis(500);
+
   private static ClientResources resources;
   private static int users;
 
@@ -20,16 +25,25 @@ final class SharedResources {
   static synchronized ClientResources acquire() {
     if (users++ == 0) {
       resources = DefaultClientResources.builder()
-          // Reconnect quickly after an outage instead of Lettuce's default backoff up to 30 s.
-          .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(2), 2,
-              TimeUnit.MILLISECONDS))
+          // Reconnect quickly after an outage instead of Lettuce's default backoff up to 30 s,
+          // yet never more than twice a second per connection however many callers wait.
+          .reconnectDelay(Delay.exponential(FIRST_RETRY, LONGEST_RETRY, 2, TimeUnit.MILLISECONDS))
           .build();
     }
     return resources;
   }
 
-  static synchronized void release(Duration timeout) {
-    if (--users == 0) {
+  /**
+   * @param failures consecutive failed attempts to connect, at least one
+   * @return how long to wait before the next, as Lettuce waits between its reconnects
+   */
+  static Duration retryDelay(int failures) {
+    long millis = FIRST_RETRY.toMillis() << Math.min(failures - 1, 16);
+    return Duration.ofMillis(Math.min(millis, LONGEST_RETRY.toMillis()));
+  }
+
+  static synchronized void release(ClientResources released, Duration timeout) {
+    if (released == resources && --users == 0) {
       resources.shutdown(0, timeout.toMillis(), TimeUnit.MILLISECONDS);
       resources = null;
     }

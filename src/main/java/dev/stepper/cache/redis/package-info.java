@@ -1,15 +1,17 @@
 /**
- * Everything that speaks to Redis: connections per cache manager and their URI settings (with
- * the password redaction and the duration grammar that configuration files share), the key layout,
- * the Lua scripts and the commands one cache's entries need.
+ * Everything that speaks to Redis: connections per cache manager (one server, the master a
+ * Sentinel names, or a Redis Cluster) and their URI settings (with the password redaction and the
+ * duration grammar that configuration files share), the key layout, the Lua scripts and the
+ * commands one cache's entries need.
  *
  * <p>This is the only package that imports Lettuce, and it uses only API present in both Lettuce
  * 6.6 and 7.x. It deals in bytes and knows nothing of codecs, listeners or expiry policies: the
- * cache tells it what to write and with which time-to-live. Every command and script touches the
- * keys of one hash slot, so the same calls work on Redis Cluster. Lua scripts live next to the
- * classes as {@code *.lua} resources.
+ * cache tells it what to write and with which time-to-live. On a Redis Cluster every command and
+ * script touches one key, so one hash slot; on a single server, where there are no slots, one
+ * command may carry the keys of a whole bulk call. No key carries a hash tag, so a cache spreads
+ * over every shard. Lua scripts live next to the classes as {@code *.lua} resources.
  *
- * <p>Internal: not an API; may change without notice. Depends on Lettuce, the JDK and
- * {@code javax.cache} (for its exceptions).
+ * <p>Internal: not an API; may change without notice. Depends on Lettuce (and Reactor, the
+ * type of its event bus), the JDK and {@code javax.cache} (for its exceptions).
  */
 package dev.stepper.cache.redis;
