@@ -379,7 +379,10 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   private CompletableFuture<Connection> openCluster() {
-    return clusterClient.connectAsync(CODEC).thenApply(ClusterConnection::new);
+    // connectAsync needs the topology loaded; the synchronous connect would load it on its own
+    return clusterClient.refreshPartitionsAsync().toCompletableFuture()
+        .thenCompose(loaded -> clusterClient.connectAsync(CODEC))
+        .thenApply(ClusterConnection::new);
   }
 
   /** The server's handshake (HELLO) names its mode: standalone, cluster or sentinel. */

@@ -81,11 +81,24 @@ final class RedisFailures {
         lastFailure);
   }
 
-  /** @return the message of a failure, or its type when it has none */
+  /**
+   * @return the message of a failure, or its type when it has none, followed by the root cause's
+   *     when that says more (Lettuce's "Unable to connect to …" hides "Connection refused")
+   */
   static String describe(Throwable failure) {
     Throwable cause = unwrap(failure);
-    String message = cause.getMessage();
-    return message == null || message.isBlank() ? cause.getClass().getSimpleName()
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String text = messageOf(cause);
+    return root == cause || text.contains(messageOf(root)) ? text
+        : text + " (" + messageOf(root) + ")";
+  }
+
+  private static String messageOf(Throwable failure) {
+    String message = failure.getMessage();
+    return message == null || message.isBlank() ? failure.getClass().getSimpleName()
         : RedisSettings.redact(message);
   }
 
