@@ -91,6 +91,9 @@ class ConfigurationFileErrorsTest {
                 expiry: {stale-while-revalidate: {fresh: 1m}}
             """, List.of("at 'caches.report.loader.report.providers[0]'",
             "does not implement dev.stepper.cache.report.ReportProvider")),
+        Arguments.of("a negative number of replicas to wait for", """
+            redis: {wait-for-replicas: -1}
+            """, List.of("at 'redis.wait-for-replicas'", "0 or more; got -1")),
         Arguments.of("a Redis URI that is a file", """
             redis: {uri: "file:/tmp/x"}
             """, List.of("at 'redis.uri'", "expected a redis://, rediss://, redis-sentinel://")),

@@ -323,18 +323,10 @@ public final class ConfigurationFile {
           + " ?sentinelMasterId=name");
     }
     String query = parsed.getRawQuery() == null ? "" : "&" + parsed.getRawQuery();
-    for (String key : List.of("prefix", "timeout")) {
-      boolean inFile = redis != null && (key.equals("prefix") ? redis.prefix() : redis.timeout())
-          != null;
-      if (inFile && query.contains("&" + key + "=")) {
-        throw problems.at("redis." + key, "is given twice, here and as ?" + key + "= in"
-            + " redis.uri: keep one");
-      }
-    }
-    var params = new StringBuilder();
+    // each key of the section becomes the URI parameter RedisSettings reads
+    Map<String, String> params = new LinkedHashMap<>();
     if (redis != null && redis.prefix() != null) {
-      params.append("prefix=").append(URLEncoder.encode(redis.prefix().trim(),
-          StandardCharsets.UTF_8));
+      params.put("prefix", URLEncoder.encode(redis.prefix().trim(), StandardCharsets.UTF_8));
     }
     if (redis != null && redis.timeout() != null) {
       Duration timeout = Durations.parse(redis.timeout());
@@ -342,13 +334,27 @@ public final class ConfigurationFile {
         throw problems.at("redis.timeout", "expected " + Durations.EXPECTED + ", longer than"
             + " zero; got '" + redis.timeout() + "'");
       }
-      params.append(params.length() == 0 ? "" : "&").append("timeout=")
-          .append(timeout.toMillis()).append("ms");
+      params.put("timeout", timeout.toMillis() + "ms");
     }
-    if (params.length() == 0) {
+    if (redis != null && redis.waitForReplicas() != null) {
+      if (redis.waitForReplicas() < 0) {
+        throw problems.at("redis.wait-for-replicas", "expected how many replicas must have each"
+            + " write before it returns, 0 or more; got " + redis.waitForReplicas());
+      }
+      params.put(RedisSettings.WAIT_FOR_REPLICAS, redis.waitForReplicas().toString());
+    }
+    for (String param : params.keySet()) {
+      if (query.contains("&" + param + "=")) {
+        String key = param.equals(RedisSettings.WAIT_FOR_REPLICAS) ? "wait-for-replicas" : param;
+        throw problems.at("redis." + key, "is given twice, here and as ?" + param + "= in"
+            + " redis.uri: keep one");
+      }
+    }
+    if (params.isEmpty()) {
       return parsed;
     }
-    return URI.create(uri + (parsed.getRawQuery() == null ? "?" : "&") + params);
+    return URI.create(uri + (parsed.getRawQuery() == null ? "?" : "&") + String.join("&",
+        params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
   }
 
   private static CacheSection emptySection() {

@@ -15,7 +15,7 @@ final class FileModel {
   record Root(RedisSection redis, @JsonProperty("default") CacheSection defaults,
       Map<String, CacheSection> caches) {}
 
-  record RedisSection(String uri, String prefix, String timeout) {}
+  record RedisSection(String uri, String prefix, String timeout, Integer waitForReplicas) {}
 
   record CacheSection(String keyType, String valueType, String keyCodec, String valueCodec,
       List<String> allow, ExpirySection expiry, LoaderSection loader, ClassSection writer,

@@ -27,17 +27,29 @@ final class Call<T> {
 
   private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
 
+  private final byte[] key;
   private final Supplier<Command<byte[], byte[], T>> command;
   private final Supplier<Command<byte[], byte[], T>> afterNoScript;
 
-  Call(Supplier<Command<byte[], byte[], T>> command,
+  /**
+   * @param key the (first) key the command touches, or {@code null}
+   * @param command makes the command
+   * @param afterNoScript makes the command to send after NOSCRIPT, or {@code null} for no script
+   */
+  Call(byte[] key, Supplier<Command<byte[], byte[], T>> command,
       Supplier<Command<byte[], byte[], T>> afterNoScript) {
+    this.key = key;
     this.command = command;
     this.afterNoScript = afterNoScript;
   }
 
-  private Call(Supplier<Command<byte[], byte[], T>> command) {
-    this(command, null);
+  private Call(byte[] key, Supplier<Command<byte[], byte[], T>> command) {
+    this(key, command, null);
+  }
+
+  /** @return the (first) key the command touches, which places it on a server, or {@code null} */
+  byte[] key() {
+    return key;
   }
 
   Command<byte[], byte[], T> command() {
@@ -50,43 +62,43 @@ final class Call<T> {
   }
 
   static Call<byte[]> get(byte[] key) {
-    return new Call<>(() -> new Command<>(CommandType.GET, new ValueOutput<>(CODEC),
+    return new Call<>(key, () -> new Command<>(CommandType.GET, new ValueOutput<>(CODEC),
         new CommandArgs<>(CODEC).addKey(key)));
   }
 
   static Call<List<byte[]>> mget(List<byte[]> keys) {
-    return new Call<>(() -> new Command<>(CommandType.MGET, new ValueListOutput<>(CODEC),
+    return new Call<>(keys.get(0), () -> new Command<>(CommandType.MGET, new ValueListOutput<>(CODEC),
         new CommandArgs<>(CODEC).addKeys(keys)));
   }
 
   static Call<Boolean> exists(byte[] key) {
-    return new Call<>(() -> new Command<>(CommandType.EXISTS, new BooleanOutput<>(CODEC),
+    return new Call<>(key, () -> new Command<>(CommandType.EXISTS, new BooleanOutput<>(CODEC),
         new CommandArgs<>(CODEC).addKey(key)));
   }
 
   static Call<Long> unlink(List<byte[]> keys) {
-    return new Call<>(() -> new Command<>(CommandType.UNLINK, new IntegerOutput<>(CODEC),
+    return new Call<>(keys.get(0), () -> new Command<>(CommandType.UNLINK, new IntegerOutput<>(CODEC),
         new CommandArgs<>(CODEC).addKeys(keys)));
   }
 
   static Call<KeyScanCursor<byte[]>> scan(ScanCursor cursor, byte[] pattern, int count) {
-    return new Call<>(() -> new Command<>(CommandType.SCAN, new KeyScanOutput<>(CODEC),
+    return new Call<>(null, () -> new Command<>(CommandType.SCAN, new KeyScanOutput<>(CODEC),
         new CommandArgs<>(CODEC).add(cursor.getCursor()).add(CommandKeyword.MATCH).add(pattern)
             .add(CommandKeyword.COUNT).add(count)));
   }
 
   static Call<String> clusterNodes() {
-    return new Call<>(() -> new Command<>(CommandType.CLUSTER, new StatusOutput<>(CODEC),
+    return new Call<>(null, () -> new Command<>(CommandType.CLUSTER, new StatusOutput<>(CODEC),
         new CommandArgs<>(CODEC).add(CommandKeyword.NODES)));
   }
 
   static Call<List<byte[]>> keysInSlot(int slot, int count) {
-    return new Call<>(() -> new Command<>(CommandType.CLUSTER, new ValueListOutput<>(CODEC),
+    return new Call<>(null, () -> new Command<>(CommandType.CLUSTER, new ValueListOutput<>(CODEC),
         new CommandArgs<>(CODEC).add(CommandKeyword.GETKEYSINSLOT).add(slot).add(count)));
   }
 
   static Call<Long> replicasAcked(int replicas, long timeoutMillis) {
-    return new Call<>(() -> new Command<>(CommandType.WAIT, new IntegerOutput<>(CODEC),
+    return new Call<>(null, () -> new Command<>(CommandType.WAIT, new IntegerOutput<>(CODEC),
         new CommandArgs<>(CODEC).add(replicas).add(timeoutMillis)));
   }
 }

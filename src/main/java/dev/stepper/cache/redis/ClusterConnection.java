@@ -3,7 +3,10 @@ package dev.stepper.cache.redis;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.Partitions;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A connection to a Redis Cluster: Lettuce sends each command to its key's master and follows
@@ -48,6 +51,13 @@ final class ClusterConnection implements Connection {
   /** @return the node at that address as a server, with a connection to it */
   Server server(String host, int port, String nodeId) {
     return new Server(nodeId, host + ":" + port, () -> connection.getConnection(host, port));
+  }
+
+  @Override
+  public List<Server> mastersOf(List<byte[]> keys) {
+    Partitions partitions = connection.getPartitions();
+    return keys.stream().map(key -> partitions.getMasterBySlot(SlotHash.getSlot(key)))
+        .filter(Objects::nonNull).distinct().map(this::server).toList();
   }
 
   @Override

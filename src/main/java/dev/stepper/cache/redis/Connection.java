@@ -26,6 +26,12 @@ interface Connection {
    */
   List<Server> masters();
 
+  /**
+   * @param keys keys of entries
+   * @return the masters that hold them, each once
+   */
+  List<Server> mastersOf(List<byte[]> keys);
+
   /** Closes the connection (and, on a cluster, every node connection). */
   void close();
 

@@ -58,7 +58,7 @@ final class LuaScript {
    *     multi-bulk list
    */
   Call<List<Object>> call(byte[][] keys, byte[]... args) {
-    return new Call<>(
+    return new Call<>(keys[0],
         () -> command(CommandType.EVALSHA, new CommandArgs<>(CODEC).add(sha1), keys, args),
         () -> command(CommandType.EVAL, new CommandArgs<>(CODEC).add(body), keys, args));
   }

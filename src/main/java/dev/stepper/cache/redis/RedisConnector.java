@@ -251,8 +251,38 @@ public final class RedisConnector implements AutoCloseable {
   }
 
   private <T> List<T> send(Supplier<? extends StatefulConnection<byte[], byte[]>> target,
-      List<Call<T>> calls,
-      String what, boolean writes) {
+      List<Call<T>> calls, String what, boolean writes) {
+    List<T> results = sendOnce(target, calls, what, writes);
+    if (writes && settings.waitForReplicas() > 0) {
+      awaitReplicas(calls, what);
+    }
+    return results;
+  }
+
+  /**
+   * Waits until the configured number of replicas have the writes just made: {@code WAIT} on
+   * each master they went to, which covers every earlier write of the same connection.
+   */
+  private void awaitReplicas(List<? extends Call<?>> writes, String what) {
+    int wanted = settings.waitForReplicas();
+    // Redis answers WAIT when its own timeout ends: a quarter earlier than the command's
+    long waitMillis = Math.max(1, settings.timeout().toMillis() * 3 / 4);
+    Call<Long> wait = Call.replicasAcked(wanted, waitMillis);
+    List<Connection.Server> masters = connection().mastersOf(writes.stream()
+        .map(Call::key).toList());
+    for (Connection.Server master : masters) {
+      long acked = send(master, wait, what + ": WAIT");
+      if (acked < wanted) {
+        throw new CacheException(what + ": applied on " + master.address() + ", but only "
+            + acked + " of " + wanted + " replicas had it within " + waitMillis
+            + " ms, so a failover could still lose it. Check the replicas' links, or lower "
+            + RedisSettings.WAIT_FOR_REPLICAS + ".");
+      }
+    }
+  }
+
+  private <T> List<T> sendOnce(Supplier<? extends StatefulConnection<byte[], byte[]>> target,
+      List<Call<T>> calls, String what, boolean writes) {
     List<AsyncCommand<byte[], byte[], T>> sent = dispatch(target,
         calls.stream().map(Call::command).toList(), what, writes);
     long deadline = System.nanoTime() + settings.timeout().toNanos() + GRACE_NANOS;

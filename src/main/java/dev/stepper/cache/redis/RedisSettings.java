@@ -19,11 +19,12 @@ import java.util.Locale;
  *   <li>{@code redis[s]-sentinel://[user:password@]host1:port1,host2:port2[/db]?sentinelMasterId=m}:
  *       the master that the Sentinels name {@code m}, followed through failovers.
  * </ul>
- * Each may end in {@code ?prefix=p&timeout=2s}.
+ * Each may end in {@code ?prefix=p&timeout=2s&waitForReplicas=1}.
  *
  * <p>{@code prefix} (default {@value #DEFAULT_PREFIX}, or the system property
  * {@value #PREFIX_PROPERTY}) starts every key of the manager; {@code timeout} (default 2 s) bounds
- * connecting and every command. Other query parameters are Lettuce's own ({@code verifyPeer},
+ * connecting and every command; {@code waitForReplicas} (default 0) makes each write wait until that
+ * many replicas have it. Other query parameters are Lettuce's own ({@code verifyPeer},
  * {@code clientName}, ...).
  */
 public final class RedisSettings {
@@ -32,6 +33,13 @@ public final class RedisSettings {
   public static final String DEFAULT_PREFIX = "jcache";
   /** System property giving the prefix for URIs that name none. */
   public static final String PREFIX_PROPERTY = "stepper.cache.prefix";
+
+  /**
+   * The URI parameter naming how many replicas must have each write before it returns: Redis
+   * replicates asynchronously, so a write acknowledged by a master alone can be lost when a replica
+   * without it takes over.
+   */
+  public static final String WAIT_FOR_REPLICAS = "waitForReplicas";
 
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
@@ -54,14 +62,16 @@ public final class RedisSettings {
   private final List<RedisURI> nodes;
   private final String prefix;
   private final Duration timeout;
+  private final int waitForReplicas;
   private final String address;
 
   private RedisSettings(Topology topology, List<RedisURI> nodes, String prefix,
-      Duration timeout) {
+      Duration timeout, int waitForReplicas) {
     this.topology = topology;
     this.nodes = List.copyOf(nodes);
     this.prefix = prefix;
     this.timeout = timeout;
+    this.waitForReplicas = waitForReplicas;
     this.address = describe(topology, nodes);
   }
 
@@ -99,6 +109,7 @@ public final class RedisSettings {
     }
     String prefix = System.getProperty(PREFIX_PROPERTY, DEFAULT_PREFIX);
     Duration timeout = DEFAULT_TIMEOUT;
+    int waitForReplicas = 0;
     List<String> lettuceParams = new ArrayList<>();
     for (String param : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
       int eq = param.indexOf('=');
@@ -107,6 +118,7 @@ public final class RedisSettings {
       switch (name) {
         case "prefix" -> prefix = value;
         case "timeout" -> timeout = parseTimeout(value, uri);
+        case WAIT_FOR_REPLICAS -> waitForReplicas = parseReplicas(value, uri);
         // Lettuce 7 reads verifyPeer as a mode; accept the booleans Lettuce 6 users write.
         case "verifyPeer" -> lettuceParams.add("verifyPeer="
             + switch (value.toLowerCase(Locale.ROOT)) {
@@ -134,7 +146,7 @@ public final class RedisSettings {
     for (RedisURI node : nodes) {
       node.setTimeout(timeout);
     }
-    return new RedisSettings(topology, nodes, prefix, timeout);
+    return new RedisSettings(topology, nodes, prefix, timeout, waitForReplicas);
   }
 
   /** The authority's host list, {@code h1:p1,h2:p2}, without any user information. */
@@ -167,6 +179,20 @@ public final class RedisSettings {
     return timeout;
   }
 
+
+  private static int parseReplicas(String value, URI uri) {
+    try {
+      int replicas = Integer.parseInt(value);
+      if (replicas >= 0) {
+        return replicas;
+      }
+    } catch (NumberFormatException e) {
+      // the message below says what is expected
+    }
+    throw new IllegalArgumentException(WAIT_FOR_REPLICAS + "=" + value + " in " + redact(uri)
+        + " is not a number of replicas: write 0 (the default: a write returns once the master"
+        + " has it) or more", null);
+  }
 
   private static String withQuery(URI uri, List<String> params) {
     String s = uri.toString();
@@ -230,6 +256,11 @@ public final class RedisSettings {
   /** @return the prefix of every key of this manager */
   public String prefix() {
     return prefix;
+  }
+
+  /** @return how many replicas must have each write before it returns; 0 for none */
+  public int waitForReplicas() {
+    return waitForReplicas;
   }
 
   /** @return the bound on connecting and on every command */

@@ -31,6 +31,11 @@ final class ServerConnection implements Connection {
   }
 
   @Override
+  public List<Server> mastersOf(List<byte[]> keys) {
+    return masters;
+  }
+
+  @Override
   public void close() {
     connection.close();
   }
