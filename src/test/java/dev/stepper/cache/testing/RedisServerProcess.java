@@ -14,6 +14,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private final Path binary;
   private final int port;
+  private final List<String> options;
   private final Path dir;
   private final Path output;
   private final Thread shutdownHook;
@@ -47,9 +49,10 @@ public final class RedisServerProcess implements AutoCloseable {
   private volatile Process process;
   private boolean closed;
 
-  private RedisServerProcess(Path binary, int port) {
+  private RedisServerProcess(Path binary, int port, List<String> options) {
     this.binary = binary;
     this.port = port;
+    this.options = List.copyOf(options);
     try {
       this.dir = Files.createTempDirectory("stepper-redis-");
     } catch (IOException e) {
@@ -72,14 +75,28 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /** Starts {@code redis-server} from {@code PATH} on the given port and waits until it answers PING. */
   public static RedisServerProcess start(int port) {
-    return start(requireBinary(), port);
+    return start(requireBinary(), port, List.of());
+  }
+
+  /**
+   * Starts {@code redis-server} from {@code PATH} on a free port with more options, such as
+   * {@code --cluster-enabled yes} or {@code --sentinel}, and waits until it answers PING.
+   *
+   * @param options further command-line options, each word an element
+   */
+  public static RedisServerProcess start(List<String> options) {
+    return start(requireBinary(), options);
   }
 
   static RedisServerProcess start(Path binary) {
+    return start(binary, List.of());
+  }
+
+  private static RedisServerProcess start(Path binary, List<String> options) {
     IllegalStateException last = null;
     for (int attempt = 0; attempt < FREE_PORT_ATTEMPTS; attempt++) {
       try {
-        return start(binary, freePort());
+        return start(binary, freePort(), options);
       } catch (IllegalStateException e) {
         // Another process may grab the port between our probe and redis' bind; only that is worth a retry.
         String message = e.getMessage();
@@ -92,8 +109,8 @@ public final class RedisServerProcess implements AutoCloseable {
     throw last;
   }
 
-  static RedisServerProcess start(Path binary, int port) {
-    RedisServerProcess server = new RedisServerProcess(binary, port);
+  static RedisServerProcess start(Path binary, int port, List<String> options) {
+    RedisServerProcess server = new RedisServerProcess(binary, port, options);
     try {
       server.launch();
       return server;
@@ -122,6 +139,11 @@ public final class RedisServerProcess implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The directory the server runs in, for the configuration files that some modes write. */
+  public Path dir() {
+    return dir;
   }
 
   /** {@code redis://127.0.0.1:<port>}. */
@@ -207,12 +229,26 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private void launch() {
-    List<String> command = List.of(binary.toString(),
+    List<String> command = new ArrayList<>(List.of(binary.toString()));
+    if (options.contains("--sentinel")) {
+      // A Sentinel insists on a configuration file of its own that it can rewrite.
+      Path config = dir.resolve("sentinel.conf");
+      try {
+        if (!Files.exists(config)) {
+          Files.writeString(config, "");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + config, e);
+      }
+      command.add(config.toString());
+    }
+    command.addAll(List.of(
         "--port", Integer.toString(port),
         "--bind", HOST,
         "--save", "",
         "--appendonly", "no",
-        "--dir", dir.toString());
+        "--dir", dir.toString()));
+    command.addAll(options);
     Process p;
     try {
       p = new ProcessBuilder(command)
