@@ -1,17 +1,23 @@
 package dev.stepper.cache;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,29 +27,60 @@ import java.util.regex.Pattern;
 /**
  * A plain Lettuce connection that works on Redis behind the caches' back: it reads and writes raw
  * keys and values, reads the server's per-command call counts, and sends any other command a test
- * needs through {@link #commands()}.
+ * needs through {@link #commands()}. On a Redis Cluster (a seed list {@code redis://h:p1,h:p2}, or
+ * one node of a cluster) it is a cluster connection, so keys are routed to their masters and a
+ * SCAN walks every master.
  */
 final class RawRedis implements AutoCloseable {
 
   private static final Pattern COMMAND_STAT = Pattern.compile("^cmdstat_(\\S+):calls=(\\d+),",
       Pattern.MULTILINE);
 
-  private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
+  private final AbstractRedisClient client;
+  private final StatefulConnection<byte[], byte[]> connection;
+  private final RedisClusterCommands<byte[], byte[]> commands;
 
-  /** @param uri the server, without the provider's own query parameters */
+  /** @param uri the server or the cluster's seed nodes, without the provider's own query parameters */
   RawRedis(URI uri) {
-    this.client = RedisClient.create(RedisURI.create(uri));
-    this.connection = client.connect(ByteArrayCodec.INSTANCE);
+    List<RedisURI> nodes = Arrays.stream(uri.getRawAuthority().split(","))
+        .map(node -> RedisURI.create(uri.getScheme() + "://" + node)).toList();
+    RedisClient server = RedisClient.create(nodes.get(0));
+    StatefulRedisConnection<byte[], byte[]> first = server.connect(ByteArrayCodec.INSTANCE);
+    if (nodes.size() == 1 && !first.sync().info("cluster").contains("cluster_enabled:1")) {
+      client = server;
+      connection = first;
+      commands = first.sync();
+      return;
+    }
+    first.close();
+    server.shutdown();
+    RedisClusterClient cluster = RedisClusterClient.create(nodes);
+    StatefulRedisClusterConnection<byte[], byte[]> connected = cluster.connect(ByteArrayCodec.INSTANCE);
+    client = cluster;
+    connection = connected;
+    commands = connected.sync();
   }
 
-  RedisCommands<byte[], byte[]> commands() {
-    return connection.sync();
+  RedisClusterCommands<byte[], byte[]> commands() {
+    return commands;
+  }
+
+  /** @return each master's own commands: all of them on a cluster, the one server otherwise */
+  List<RedisClusterCommands<byte[], byte[]>> masters() {
+    if (!(connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster)) {
+      return List.of(commands);
+    }
+    return cluster.getPartitions().stream()
+        .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+        .<RedisClusterCommands<byte[], byte[]>>map(node -> cluster.getConnection(node.getNodeId()).sync())
+        .toList();
   }
 
   /** @return a new pub/sub connection of this client; the caller closes it */
   StatefulRedisPubSubConnection<byte[], byte[]> subscriber() {
-    return client.connectPubSub(ByteArrayCodec.INSTANCE);
+    return client instanceof RedisClusterClient cluster
+        ? cluster.connectPubSub(ByteArrayCodec.INSTANCE)
+        : ((RedisClient) client).connectPubSub(ByteArrayCodec.INSTANCE);
   }
 
   /** @return the bytes stored at the key (given as UTF-8 text), or {@code null} */

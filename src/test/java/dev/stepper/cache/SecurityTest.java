@@ -10,7 +10,7 @@ import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisServerProcess;
 import dev.stepper.cache.testing.RedisTest;
 import io.lettuce.core.AclSetuserArgs;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -181,7 +181,7 @@ class SecurityTest {
   void aclUserWithItsPasswordCanUseTheCache() {
     PrivateRedis redis = privateServer();
     RedisServerProcess server = redis.server();
-    RedisCommands<byte[], byte[]> admin = aclServer(redis);
+    RedisClusterCommands<byte[], byte[]> admin = aclServer(redis);
     URI uri = URI.create("redis://alice:wonderland@" + server.host() + ":" + server.port()
         + "?prefix=" + RedisEndpoint.uniquePrefix("acl"));
     Cache<String, String> cache = fixture.managerOnPrivateServer(uri)
@@ -222,8 +222,8 @@ class SecurityTest {
    * A server where only alice (password wonderland) gets in without the admin password: the
    * default user is password-protected so that a manager cannot succeed by ignoring the URI's user.
    */
-  private static RedisCommands<byte[], byte[]> aclServer(PrivateRedis redis) {
-    RedisCommands<byte[], byte[]> admin = redis.raw().commands();
+  private static RedisClusterCommands<byte[], byte[]> aclServer(PrivateRedis redis) {
+    RedisClusterCommands<byte[], byte[]> admin = redis.raw().commands();
     admin.aclSetuser("alice", AclSetuserArgs.Builder.on().addPassword("wonderland")
         .allKeys().allChannels().allCommands());
     admin.configSet("requirepass", "admin-" + RedisEndpoint.uniquePrefix("pw"));

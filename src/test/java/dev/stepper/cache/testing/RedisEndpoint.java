@@ -18,6 +18,8 @@ public final class RedisEndpoint {
   public enum Source {
     /** The {@code REDIS_URL} environment variable: a server we do not own. */
     REDIS_URL("REDIS_URL"),
+    /** The {@code REDIS_CLUSTER_URL} environment variable: a cluster we do not own. */
+    REDIS_CLUSTER_URL("REDIS_CLUSTER_URL"),
     /** A {@code redis:7} container started by Testcontainers for this JVM. */
     TESTCONTAINERS("Testcontainers redis:7"),
     /** A {@code redis-server} process started for this JVM or for one test. */
@@ -93,7 +95,7 @@ public final class RedisEndpoint {
    * {@code FLUSHALL}/{@code FLUSHDB} and must stay inside their own key prefix.
    */
   public boolean isShared() {
-    return source == Source.REDIS_URL;
+    return source == Source.REDIS_URL || source == Source.REDIS_CLUSTER_URL;
   }
 
   /** The source and the address with any password replaced by {@code ***}; safe to log. */

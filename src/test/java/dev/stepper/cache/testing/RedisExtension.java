@@ -13,7 +13,9 @@ public final class RedisExtension implements ParameterResolver {
 
   @Override
   public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-    return parameterContext.getParameter().getType() == RedisEndpoint.class;
+    // A cluster variant of a test class (annotated @RedisClusterTest) gets the cluster instead.
+    return parameterContext.getParameter().getType() == RedisEndpoint.class
+        && !extensionContext.getRequiredTestClass().isAnnotationPresent(RedisClusterTest.class);
   }
 
   @Override

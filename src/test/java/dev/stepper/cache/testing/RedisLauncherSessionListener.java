@@ -11,13 +11,15 @@ import org.slf4j.LoggerFactory;
  * its default key prefix ({@code stepper.cache.prefix}) at a fresh one, before any test runs, so
  * the JSR-107 TCK (which only knows the default URI) tests against a real, isolated Redis. The
  * prefix is not put in the URI: the TCK derives MXBean names from the URI and a '?' would make
- * them patterns. An explicitly set {@code stepper.cache.uri} wins.
+ * them patterns. An explicitly set {@code stepper.cache.uri} wins; {@code stepper.test.redis=cluster}
+ * points it at the JVM-wide Redis Cluster instead, for the TCK's runs on a cluster.
  * Public because {@link java.util.ServiceLoader} instantiates it.
  */
 public final class RedisLauncherSessionListener implements LauncherSessionListener {
 
   static final String URI_PROPERTY = "stepper.cache.uri";
   static final String PREFIX_PROPERTY = "stepper.cache.prefix";
+  static final String TOPOLOGY_PROPERTY = "stepper.test.redis";
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisLauncherSessionListener.class);
 
@@ -28,7 +30,8 @@ public final class RedisLauncherSessionListener implements LauncherSessionListen
     }
     RedisEndpoint endpoint;
     try {
-      endpoint = RedisProvisioner.shared();
+      endpoint = "cluster".equals(System.getProperty(TOPOLOGY_PROPERTY))
+          ? RedisCluster.shared() : RedisProvisioner.shared();
     } catch (RuntimeException e) {
       // Logged as well as thrown: a launcher may wrap or truncate what escapes a listener.
       LOG.error("Cannot provide a Redis for the tests: {}", e.getMessage());
