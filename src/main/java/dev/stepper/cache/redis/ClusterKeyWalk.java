@@ -4,14 +4,15 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import javax.cache.CacheException;
 
@@ -25,14 +26,18 @@ import javax.cache.CacheException;
  * slots it still serves undisturbed ({@code CLUSTER NODES}); a planned slot it gave away or is
  * moving meanwhile may have lost keys to another master, so that slot is read again where it now
  * lives ({@code CLUSTER GETKEYSINSLOT} on the source, then on the target of a move still under
- * way), skipping the keys already returned. To know those, the walk remembers a 64-bit hash of
+ * way), skipping the keys already returned. A slot may also leave and come back while the SCAN
+ * runs; the master's configuration epoch then grows (it grows whenever a master takes a slot
+ * over), and every slot planned for it is read again. To know those, the walk remembers a 64-bit hash of
  * every key returned from the master being scanned, 8 bytes a key, forgotten when the next master
  * starts: memory stays bounded by the keys of one master, not the whole cache.
  */
 final class ClusterKeyWalk extends KeyWalk {
 
   private static final int KEYS_PER_SLOT_READ = Integer.MAX_VALUE;
-  /** A slot still moving after this many reads of it is given up on. */
+  /** Slots read again per batch: each costs a command on its master (two while it moves). */
+  private static final int SLOTS_PER_READ = 256;
+  /** A slot that has no master after this many tries fails the walk. */
   private static final int SLOT_READ_ATTEMPTS = 50;
   private static final long RETRY_PAUSE_MILLIS = 20;
 
@@ -43,9 +48,12 @@ final class ClusterKeyWalk extends KeyWalk {
   /** The node id planned to answer for each slot, or {@code null} if no master served it. */
   private final String[] planned = new String[SlotHash.SLOT_COUNT];
   private final Deque<RedisClusterNode> masters = new ArrayDeque<>();
-  private final Deque<Integer> unsettledSlots = new ArrayDeque<>();
-  private final Deque<Set<Long>> returnedInUnsettled = new ArrayDeque<>();
+  /** Slots to read again where they are now, and the keys of theirs already returned. */
+  private final Deque<Integer> unsettled = new ArrayDeque<>();
+  private final Set<Long> returnedOfUnsettled = new HashSet<>();
+  private int slotReadAttempts;
   private RedisClusterNode current;
+  private long currentEpoch;
   private ScanCursor cursor;
   private long[] returned = new long[1024];
   private int returnedCount;
@@ -63,8 +71,7 @@ final class ClusterKeyWalk extends KeyWalk {
     }
     for (int slot = 0; slot < planned.length; slot++) {
       if (planned[slot] == null) {
-        unsettledSlots.add(slot);
-        returnedInUnsettled.add(Set.of());
+        unsettled.add(slot);
       }
     }
   }
@@ -73,16 +80,14 @@ final class ClusterKeyWalk extends KeyWalk {
   List<byte[]> nextBatch() {
     if (current == null && !masters.isEmpty()) {
       current = masters.poll();
+      currentEpoch = self(current).epoch();
       cursor = ScanCursor.INITIAL;
       returnedCount = 0;
     }
     if (current != null) {
       return cursor.isFinished() ? settle() : scanPage();
     }
-    if (!unsettledSlots.isEmpty()) {
-      return readSlot(unsettledSlots.poll(), returnedInUnsettled.poll());
-    }
-    return null;
+    return unsettled.isEmpty() ? null : readUnsettled();
   }
 
   private List<byte[]> scanPage() {
@@ -100,13 +105,23 @@ final class ClusterKeyWalk extends KeyWalk {
     return batch;
   }
 
-  /** Ends the current master's part: its planned slots it no longer serves undisturbed are read again. */
+  /**
+   * Ends the current master's part: the planned slots it no longer serves undisturbed are read
+   * again later, and the keys of theirs it returned are remembered until then.
+   */
   private List<byte[]> settle() {
-    BitSet stable = view(cluster.server(current)).myself().stableSlots();
+    ClusterNodesView.Node self = self(current);
+    BitSet stable = self.epoch() == currentEpoch ? self.stableSlots() : new BitSet();
+    BitSet moved = new BitSet();
     for (int slot = 0; slot < planned.length; slot++) {
       if (current.getNodeId().equals(planned[slot]) && !stable.get(slot)) {
-        unsettledSlots.add(slot);
-        returnedInUnsettled.add(returnedIn(slot));
+        moved.set(slot);
+        unsettled.add(slot);
+      }
+    }
+    for (int i = 0; i < returnedCount; i++) {
+      if (moved.get((int) (returned[i] >>> 50))) {
+        returnedOfUnsettled.add(returned[i]);
       }
     }
     current = null;
@@ -120,16 +135,6 @@ final class ClusterKeyWalk extends KeyWalk {
     returned[returnedCount++] = tagged(slot, key);
   }
 
-  private Set<Long> returnedIn(int slot) {
-    Set<Long> keys = new HashSet<>();
-    for (int i = 0; i < returnedCount; i++) {
-      if ((int) (returned[i] >>> 50) == slot) {
-        keys.add(returned[i]);
-      }
-    }
-    return keys;
-  }
-
   /** The slot in the top 14 bits, 50 bits of the key's FNV-1a hash below. */
   private static long tagged(int slot, byte[] key) {
     long hash = 0xcbf29ce484222325L;
@@ -141,83 +146,109 @@ final class ClusterKeyWalk extends KeyWalk {
   }
 
   /**
-   * Reads a slot where it lives now: from its owner, and when a move is under way from the
-   * source first and then from the target, since keys only travel from one to the other.
+   * Reads a batch of slots where they live now, as every master says of itself: from the owner,
+   * and for a slot being moved, from the source first and then from the target, since keys only
+   * travel from one to the other. A slot whose state changed while it was read (a move began,
+   * ended or changed hands) is read again; a slot no master owns just now is tried again later.
    */
-  private List<byte[]> readSlot(int slot, Set<Long> alreadyReturned) {
-    for (int attempt = 0; attempt < SLOT_READ_ATTEMPTS; attempt++) {
-      if (attempt > 0) {
-        pause();
-      }
-      ClusterNodesView.Node owner = ownerOf(slot);
+  private List<byte[]> readUnsettled() {
+    List<ClusterNodesView.Node> selves = selves();
+    List<SlotHolder> owners = new ArrayList<>();
+    List<SlotHolder> targets = new ArrayList<>();
+    List<Integer> orphans = new ArrayList<>();
+    Map<Integer, String> before = new LinkedHashMap<>();
+    for (int i = 0; i < SLOTS_PER_READ && !unsettled.isEmpty(); i++) {
+      int slot = unsettled.poll();
+      ClusterNodesView.Node owner = ownerOf(selves, slot);
       if (owner == null) {
+        orphans.add(slot);
         continue;
       }
-      Connection.Server ownerServer = server(owner);
-      ClusterNodesView.Node self = view(ownerServer).myself();
-      List<Connection.Server> holders = new ArrayList<>();
-      if (self.importing().containsKey(slot)) {
-        holders.add(server(self.importing().get(slot), ownerServer));
+      before.put(slot, state(selves, slot));
+      owners.add(new SlotHolder(slot, owner));
+      String target = owner.migrating().get(slot);
+      if (target != null) {
+        selves.stream().filter(self -> self.id().equals(target)).findFirst()
+            .ifPresent(self -> targets.add(new SlotHolder(slot, self)));
       }
-      if (self.slots().get(slot) || self.importing().containsKey(slot)) {
-        holders.add(ownerServer);
-      }
-      if (self.migrating().containsKey(slot)) {
-        holders.add(server(self.migrating().get(slot), ownerServer));
-      }
-      if (holders.isEmpty()) {
-        continue;
-      }
-      Set<ByteBuffer> seen = new HashSet<>();
-      var batch = new ArrayList<byte[]>();
-      for (Connection.Server holder : holders) {
-        for (byte[] key : connector.send(holder, Call.keysInSlot(slot, KEYS_PER_SLOT_READ),
-            "CLUSTER GETKEYSINSLOT " + slot)) {
-          if (layout.owns(key) && !alreadyReturned.contains(tagged(slot, key))
-              && seen.add(ByteBuffer.wrap(key))) {
-            batch.add(layout.encodedKey(key));
-          }
+    }
+    var batch = new ArrayList<byte[]>();
+    for (List<SlotHolder> holders : List.of(owners, targets)) {
+      for (byte[] key : readKeys(holders)) {
+        int slot = SlotHash.getSlot(key);
+        if (layout.owns(key) && returnedOfUnsettled.add(tagged(slot, key))) {
+          batch.add(layout.encodedKey(key));
         }
       }
-      return batch;
     }
-    throw new CacheException("Iterating " + layout + ": slot " + slot + " has no master that"
-        + " serves it, or kept moving, after " + SLOT_READ_ATTEMPTS + " tries");
+    List<ClusterNodesView.Node> after = selves();
+    before.forEach((slot, state) -> {
+      if (!state.equals(state(after, slot))) {
+        unsettled.add(slot);
+      }
+    });
+    unsettled.addAll(orphans);
+    if (!orphans.isEmpty() && owners.isEmpty()) {
+      waitForAnOwner(orphans.get(0));
+    }
+    return batch;
   }
 
-  private static void pause() {
+  private List<ClusterNodesView.Node> selves() {
+    return cluster.masterNodes().stream().map(this::self).toList();
+  }
+
+  private static ClusterNodesView.Node ownerOf(List<ClusterNodesView.Node> selves, int slot) {
+    return selves.stream().filter(self -> self.slots().get(slot)).findFirst().orElse(null);
+  }
+
+  /** Who serves a slot, at which epoch, and where it is moving: equal states mean no key moved. */
+  private static String state(List<ClusterNodesView.Node> selves, int slot) {
+    StringBuilder state = new StringBuilder();
+    for (ClusterNodesView.Node self : selves) {
+      if (self.slots().get(slot) || self.importing().containsKey(slot)) {
+        state.append(self.id()).append('@').append(self.epoch())
+            .append(self.migrating().getOrDefault(slot, "")).append(';');
+      }
+    }
+    return state.toString();
+  }
+
+  private record SlotHolder(int slot, ClusterNodesView.Node node) {}
+
+  /** @return what a node says of itself */
+  private ClusterNodesView.Node self(RedisClusterNode node) {
+    return ClusterNodesView.parse(connector.send(cluster.server(node), Call.clusterNodes(),
+        "CLUSTER NODES")).myself();
+  }
+
+  /** Reads the keys of the slots from their holders, one round trip to each holder at once. */
+  private List<byte[]> readKeys(List<SlotHolder> holders) {
+    Map<String, List<SlotHolder>> byNode = new LinkedHashMap<>();
+    for (SlotHolder holder : holders) {
+      byNode.computeIfAbsent(holder.node().id(), id -> new ArrayList<>()).add(holder);
+    }
+    var keys = new ArrayList<byte[]>();
+    for (List<SlotHolder> ofNode : byNode.values()) {
+      ClusterNodesView.Node node = ofNode.get(0).node();
+      Connection.Server server = cluster.server(node.host(), node.port(), node.id());
+      connector.send(server, ofNode.stream()
+          .map(holder -> Call.keysInSlot(holder.slot(), KEYS_PER_SLOT_READ)).toList(),
+          "CLUSTER GETKEYSINSLOT").forEach(keys::addAll);
+    }
+    return keys;
+  }
+
+  private void waitForAnOwner(int slot) {
+    if (++slotReadAttempts > SLOT_READ_ATTEMPTS) {
+      throw new CacheException("Iterating " + layout + ": no master serves slot " + slot
+          + " (tried " + SLOT_READ_ATTEMPTS + " times); check the cluster's state");
+    }
     try {
       Thread.sleep(RETRY_PAUSE_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CacheException("Interrupted while iterating", e);
+      throw new CacheException("Interrupted while iterating " + layout, e);
     }
-  }
-
-  private ClusterNodesView.Node ownerOf(int slot) {
-    for (RedisClusterNode node : cluster.masterNodes()) {
-      ClusterNodesView.Node owner = view(cluster.server(node)).ownerOf(slot);
-      if (owner != null) {
-        return owner;
-      }
-    }
-    return null;
-  }
-
-  private ClusterNodesView view(Connection.Server server) {
-    return ClusterNodesView.parse(connector.send(server, Call.clusterNodes(), "CLUSTER NODES"));
-  }
-
-  private Connection.Server server(ClusterNodesView.Node node) {
-    return cluster.server(node.host(), node.port(), node.id());
-  }
-
-  private Connection.Server server(String nodeId, Connection.Server askedOf) {
-    ClusterNodesView.Node node = view(askedOf).node(nodeId);
-    if (node == null) {
-      throw new CacheException("Iterating " + layout + ": " + askedOf.address()
-          + " names node " + nodeId + ", which it does not know");
-    }
-    return server(node);
   }
 }

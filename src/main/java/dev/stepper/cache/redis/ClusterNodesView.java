@@ -21,11 +21,13 @@ final class ClusterNodesView {
    * @param port its port
    * @param master whether it is a master
    * @param myself whether it is the node that answered
+   * @param epoch its configuration epoch, which grows when it takes over slots
    * @param slots the slots it serves (for itself: including those it is migrating away)
    * @param migrating for the answering node, the slots it is moving away, to the target's id
    * @param importing for the answering node, the slots it is taking over, from the source's id
    */
-  record Node(String id, String host, int port, boolean master, boolean myself, BitSet slots,
+  record Node(String id, String host, int port, boolean master, boolean myself, long epoch,
+      BitSet slots,
       Map<Integer, String> migrating, Map<Integer, String> importing) {
 
     /** @return the slots it serves and is not moving in or out */
@@ -90,7 +92,7 @@ final class ClusterNodesView {
     }
     return new Node(fields[0], address.substring(0, colon),
         Integer.parseInt(address.substring(colon + 1)), flags.contains("master"),
-        flags.contains("myself"), slots, migrating, importing);
+        flags.contains("myself"), Long.parseLong(fields[6]), slots, migrating, importing);
   }
 
   /** @return the node that answered */

@@ -244,10 +244,14 @@ public final class RedisConnector implements AutoCloseable {
     return send(List.of(call), what, writes).get(0);
   }
 
-  /** {@link #send} of one command to one given server. */
+  /** {@link #send} of commands that change nothing to one given server. */
+  <T> List<T> send(Connection.Server server, List<Call<T>> calls, String what) {
+    return send(server.connection(), calls, what + " on " + server.address(), false);
+  }
+
+  /** {@link #send} of one command that changes nothing to one given server. */
   <T> T send(Connection.Server server, Call<T> call, String what) {
-    return send(server.connection(), List.of(call), what + " on " + server.address(), false)
-        .get(0);
+    return send(server, List.of(call), what).get(0);
   }
 
   private <T> List<T> send(Supplier<? extends StatefulConnection<byte[], byte[]>> target,
