@@ -2,10 +2,12 @@ package dev.stepper.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.testing.RedisClusterTest;
 import dev.stepper.cache.testing.RedisEndpoint;
+import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.net.URI;
@@ -137,6 +139,48 @@ class ClusterTest {
     assertTrue(cache.replace("a", "2", "3"));
     assertEquals("3", cache.getAndPut("a", "4"));
     assertEquals("4", cache.get("a"));
+  }
+
+  @Test
+  void anAclUserLimitedToTheManagersKeysAndChannelsIsServedOnEveryShard() throws Exception {
+    String user = "u-" + prefix;
+    String password = "pw-" + RedisEndpoint.uniquePrefix("acl");
+    // ACLs are per node, not replicated: every node gets the user, replicas too.
+    raw.nodes().forEach(node -> node.aclSetuser(user, AclSetuserArgs.Builder.on()
+        .addPassword(password).keyPattern(prefix + ":*").channelPattern(prefix + ":*")
+        .allCommands()));
+    Cache<String, String> limited = null;
+    try {
+      // The user information before the seed list applies to every node.
+      limited = fixture.separateCache(URI.create(redis.uri().getScheme()
+          + "://" + user + ":" + password + "@" + redis.uri().getRawAuthority() + "?prefix="
+          + prefix), "spread", StringCaches.config());
+      EventRecorder onOther = EventRecorder.registerOn(cache);
+      Map<String, String> entries = entries(300);
+
+      limited.putAll(entries);
+      assertEquals(entries, limited.getAll(entries.keySet()));
+      int iterated = 0;
+      for (Cache.Entry<String, String> ignored : limited) {
+        iterated++;
+      }
+      assertEquals(300, iterated);
+      Set<String> heard = new HashSet<>();
+      for (int i = 0; i < entries.size(); i++) {
+        EventRecorder.Seen seen = onOther.next();
+        assertNotNull(seen, "an event for each of " + entries.size() + " writes; heard " + heard.size());
+        heard.add(seen.key());
+      }
+      assertEquals(entries.keySet(), heard, "another manager heard every write, from every shard");
+      limited.clear();
+      assertEquals(List.of(0L, 0L, 0L), keysPerMaster());
+    } finally {
+      // Deleting the user disconnects its clients: the manager goes first.
+      if (limited != null) {
+        limited.getCacheManager().close();
+      }
+      raw.nodes().forEach(node -> node.aclDeluser(user));
+    }
   }
 
   private List<Long> keysPerMaster() {

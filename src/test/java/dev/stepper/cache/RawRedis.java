@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,11 +68,19 @@ final class RawRedis implements AutoCloseable {
 
   /** @return each master's own commands: all of them on a cluster, the one server otherwise */
   List<RedisClusterCommands<byte[], byte[]>> masters() {
+    return nodes(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM));
+  }
+
+  /** @return each node's own commands, replicas too: all of a cluster's, the one server otherwise */
+  List<RedisClusterCommands<byte[], byte[]>> nodes() {
+    return nodes(node -> true);
+  }
+
+  private List<RedisClusterCommands<byte[], byte[]>> nodes(Predicate<RedisClusterNode> which) {
     if (!(connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster)) {
       return List.of(commands);
     }
-    return cluster.getPartitions().stream()
-        .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM))
+    return cluster.getPartitions().stream().filter(which)
         .<RedisClusterCommands<byte[], byte[]>>map(node -> cluster.getConnection(node.getNodeId()).sync())
         .toList();
   }

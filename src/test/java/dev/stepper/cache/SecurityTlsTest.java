@@ -8,21 +8,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisServerProcess;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,8 +55,7 @@ class SecurityTlsTest {
   @BeforeEach
   void startTlsRedis() throws IOException, InterruptedException {
     assumeTrue(RedisServerProcess.isAvailable(), "redis-server is not on PATH: no TLS server");
-    assumeTrue(onPath("openssl"), "openssl is not on PATH: cannot make a test CA and certificate");
-    makeCertificates();
+    TestCertificates.make(dir);
     port = PrivateRedis.unusedPort();
     Path log = dir.resolve("redis-server.log");
     server = new ProcessBuilder("redis-server",
@@ -178,34 +173,6 @@ class SecurityTlsTest {
     return fixture.managerOnPrivateServer(uri).createCache("secure", StringCaches.config());
   }
 
-  private void makeCertificates() throws IOException, InterruptedException {
-    Files.writeString(dir.resolve("server.ext"),
-        "subjectAltName=IP:127.0.0.1,DNS:localhost\n", StandardCharsets.US_ASCII);
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-        "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
-        "-subj", "/CN=Stepper Cache Test CA");
-    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-        "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
-    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
-        "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "server.ext");
-  }
-
-  private void openssl(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("openssl"));
-    command.addAll(Arrays.asList(args));
-    Path output = dir.resolve("openssl.log");
-    Process p = new ProcessBuilder(command).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      abort("openssl " + args[0] + " did not finish within 30 s: cannot make test certificates");
-    }
-    if (p.exitValue() != 0) {
-      abort("openssl " + String.join(" ", args) + " failed (exit " + p.exitValue()
-          + "), so no test certificates: " + Files.readString(output));
-    }
-  }
-
   private Path trustStoreWithTheCa() throws IOException, GeneralSecurityException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
@@ -237,11 +204,5 @@ class SecurityTlsTest {
     }
     abort("redis-server did not open TLS port " + port + " within " + START_TIMEOUT_MILLIS
         + " ms: " + Files.readString(log));
-  }
-
-  private static boolean onPath(String program) {
-    String path = System.getenv("PATH");
-    return path != null && Arrays.stream(path.split(File.pathSeparator))
-        .anyMatch(entry -> !entry.isBlank() && Files.isExecutable(Path.of(entry, program)));
   }
 }

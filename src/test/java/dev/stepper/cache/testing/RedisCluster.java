@@ -34,6 +34,7 @@ public final class RedisCluster implements AutoCloseable {
 
   private final Path cli;
   private final List<RedisServerProcess> nodes = new ArrayList<>();
+  private final List<Integer> tlsPorts = new ArrayList<>();
 
   private RedisCluster(Path cli) {
     this.cli = cli;
@@ -70,19 +71,46 @@ public final class RedisCluster implements AutoCloseable {
 
   /** Starts six nodes, joins them into three masters with a replica each, and waits until all is ok. */
   public static RedisCluster start() {
+    return start(Optional.empty());
+  }
+
+  /**
+   * As {@link #start()}, with every node also serving TLS, and speaking TLS to the others (cluster
+   * bus and replication), so that TLS clients are told TLS ports. The plain ports stay open for
+   * {@code redis-cli}.
+   *
+   * @param certificates a directory with {@code server.crt}, {@code server.key} and {@code ca.crt}
+   */
+  public static RedisCluster startWithTls(Path certificates) {
+    return start(Optional.of(certificates));
+  }
+
+  private static RedisCluster start(Optional<Path> certificates) {
     Path cli = findCli().orElseThrow(() -> new IllegalStateException(
         "No Redis Cluster for the tests: set REDIS_CLUSTER_URL (e.g. redis://host1:7000,host2:7001)"
             + " or put redis-server and redis-cli on PATH (e.g. apt-get install redis-server)"));
     var cluster = new RedisCluster(cli);
     try {
       for (int i = 0; i < NODES; i++) {
-        cluster.nodes.add(RedisServerProcess.start(List.of(
+        List<String> options = new ArrayList<>(List.of(
             "--cluster-enabled", "yes",
             // The bus port must be given: port + 10000 may not exist for an ephemeral port.
             "--cluster-port", Integer.toString(RedisServerProcess.freePort()),
             "--cluster-config-file", "nodes.conf",
             "--cluster-node-timeout", Long.toString(NODE_TIMEOUT_MILLIS),
-            "--cluster-require-full-coverage", "no")));
+            "--cluster-require-full-coverage", "no"));
+        if (certificates.isPresent()) {
+          int tlsPort = RedisServerProcess.freePort();
+          cluster.tlsPorts.add(tlsPort);
+          Path dir = certificates.get();
+          options.addAll(List.of("--tls-port", Integer.toString(tlsPort),
+              "--tls-cluster", "yes", "--tls-replication", "yes",
+              "--tls-cert-file", dir.resolve("server.crt").toString(),
+              "--tls-key-file", dir.resolve("server.key").toString(),
+              "--tls-ca-cert-file", dir.resolve("ca.crt").toString(),
+              "--tls-auth-clients", "no"));
+        }
+        cluster.nodes.add(RedisServerProcess.start(options));
       }
       List<String> create = new ArrayList<>(List.of("--cluster", "create"));
       cluster.nodes.forEach(node -> create.add(node.host() + ":" + node.port()));
@@ -94,6 +122,15 @@ public final class RedisCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /** {@code rediss://h:p1,h:p2,…} of the TLS ports, for a cluster started with TLS. */
+  public URI tlsUri() {
+    if (tlsPorts.isEmpty()) {
+      throw new IllegalStateException("this cluster was started without TLS");
+    }
+    return URI.create("rediss://" + tlsPorts.stream().map(port -> nodes.get(0).host() + ":" + port)
+        .collect(Collectors.joining(",")));
   }
 
   /** An endpoint whose URI names every node as a seed, as {@code redis://h:p1,h:p2,…}. */
