@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -59,19 +62,22 @@ final class EventRecorder implements CacheEntryCreatedListener<String, String>,
   }
 
   /**
-   * Takes events until one for {@code lastKey} arrives, then whatever else is queued.
+   * Takes events until one for each of the keys has arrived (in any order: on a cluster, events
+   * of different keys come from different shards), then whatever else is queued.
    *
    * @return the keys of the events taken, sorted, one per event
    */
-  List<String> keysUntil(String lastKey) throws InterruptedException {
+  List<String> keysUntil(String... lastKeys) throws InterruptedException {
     List<String> keys = new ArrayList<>();
-    Seen next;
-    do {
-      next = next();
-      assertNotNull(next, "no event for " + lastKey + " within " + AWAIT_MILLIS + " ms; got "
-          + keys);
+    Set<String> awaited = new HashSet<>(Arrays.asList(lastKeys));
+    while (!awaited.isEmpty()) {
+      Seen next = next();
+      assertNotNull(next, "no event for " + awaited.size() + " keys such as "
+          + awaited.stream().limit(5).toList() + " within " + AWAIT_MILLIS + " ms; got "
+          + keys.size() + " events");
       keys.add(next.key());
-    } while (!next.key().equals(lastKey));
+      awaited.remove(next.key());
+    }
     List<Seen> rest = new ArrayList<>();
     seen.drainTo(rest);
     rest.forEach(event -> keys.add(event.key()));
