@@ -10,6 +10,10 @@
  * a unique key prefix ({@link dev.stepper.cache.testing.RedisEndpoint#uriWithPrefix}) rather
  * than by flushing, because a {@code REDIS_URL} server may be shared.
  *
+ * <p>{@link dev.stepper.cache.testing.RedisSentinel} starts a private master, replica and three
+ * Sentinels for failover tests; tests that only need a Sentinel-managed master may use
+ * {@code REDIS_SENTINEL_URL} instead.
+ *
  * <p>Two small helpers put JVM-wide state back after a test: {@code TemporaryProperty} for system
  * properties and {@code ContextClassLoader} for the thread's context class loader, which the
  * provider takes for its default.
