@@ -24,6 +24,8 @@ import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,6 +91,9 @@ public final class RedisConnector implements AutoCloseable {
   private int failedConnects;
   private long nextConnectNanos;
   private PubSub pubSub;
+  private SentinelWatch sentinelWatch;
+  /** Where the command connection last connected to, to tell whether a new master is another. */
+  private volatile SocketAddress commandAddress;
   private boolean closed;
 
   /**
@@ -393,8 +398,11 @@ public final class RedisConnector implements AutoCloseable {
     RedisURI first = settings.nodes().get(0);
     return switch (settings.topology()) {
       case CLUSTER -> openCluster();
-      case SENTINEL -> client.connectAsync(CODEC, first).toCompletableFuture()
-          .thenApply(opened -> new ServerConnection(opened, settings.address()));
+      case SENTINEL -> {
+        watchSentinels();
+        yield client.connectAsync(CODEC, first).toCompletableFuture()
+            .thenApply(opened -> new ServerConnection(opened, settings.address()));
+      }
       case SERVER -> client.connectAsync(CODEC, first).toCompletableFuture()
           .thenCompose(opened -> {
             if (!isClusterNode(opened)) {
@@ -417,6 +425,33 @@ public final class RedisConnector implements AutoCloseable {
     return clusterClient.refreshPartitionsAsync().toCompletableFuture()
         .thenCompose(loaded -> clusterClient.connectAsync(CODEC))
         .thenApply(ClusterConnection::new);
+  }
+
+  private synchronized void watchSentinels() {
+    if (sentinelWatch == null) {
+      sentinelWatch = new SentinelWatch(pubSubClient(), settings.nodes().get(0), settings.timeout(),
+          this::masterSwitched);
+    }
+  }
+
+  /**
+   * Drops the command connection when the Sentinels elected a master it is not connected to:
+   * the next call connects to the one they name. Commands in flight on it fail.
+   */
+  private void masterSwitched(String host, int port) {
+    Connection open;
+    synchronized (this) {
+      open = connection;
+      if (open == null || closed || commandAddress instanceof InetSocketAddress at
+          && at.getPort() == port && (host.equals(at.getHostString())
+              || at.getAddress() != null && host.equals(at.getAddress().getHostAddress()))) {
+        return;
+      }
+      connection = null;
+    }
+    LOG.info("The Sentinels elected {}:{} as {}: reconnecting", host, port, settings.address());
+    // not on this Lettuce thread, which closing may need
+    CompletableFuture.runAsync(open::close);
   }
 
   /** The server's handshake (HELLO) names its mode: standalone, cluster or sentinel. */
@@ -470,6 +505,9 @@ public final class RedisConnector implements AutoCloseable {
     @Override
     public void onRedisConnected(RedisChannelHandler<?, ?> reconnected, SocketAddress address) {
       addresses.add(address);
+      if (!(reconnected instanceof StatefulRedisSentinelConnection<?, ?>)) {
+        commandAddress = address;
+      }
       lastReconnectFailure = null;
     }
   }
@@ -478,16 +516,21 @@ public final class RedisConnector implements AutoCloseable {
   public void close() {
     PubSub subscriptions;
     Connection commandConnection;
+    SentinelWatch watch;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
       subscriptions = pubSub;
+      watch = sentinelWatch;
       commandConnection = connection;
       connection = null;
     }
     try {
+      if (watch != null) {
+        watch.close();
+      }
       if (subscriptions != null) {
         subscriptions.close();
       }
