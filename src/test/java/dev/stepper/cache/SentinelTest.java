@@ -160,6 +160,8 @@ class SentinelTest {
         millis(onNewMaster - elected), workers.stream().map(w -> w.failures).toList(),
         millis(workers.stream().mapToLong(w -> w.longestCallNanos).max().orElse(0)));
 
+    // Else the check below could pass by not seeing them.
+    assertFalse(leftThreads(threadsBefore).isEmpty(), "no Lettuce thread while the manager is open");
     fixture.close();
     // The Lettuce resources are shared by managers, and shut down when the last one closes.
     Await.until(Duration.ofSeconds(3), "no thread of the provider or Lettuce left", () ->
