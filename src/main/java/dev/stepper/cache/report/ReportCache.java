@@ -109,10 +109,12 @@ public final class ReportCache {
   }
 
   /**
-   * The cache manager's shared Lettuce client, for applications that need Redis directly. Its
-   * connections do not reconnect by themselves, and it is closed with the manager.
+   * The cache manager's shared Lettuce client, for applications that need Redis directly; it is
+   * closed with the manager. On a Redis Cluster there is none: use
+   * {@code getCacheManager().unwrap(RedisClusterClient.class)}.
    *
    * @return the client
+   * @throws IllegalArgumentException on a Redis Cluster
    */
   public RedisClient getRedisClient() {
     return cache.getCacheManager().unwrap(RedisClient.class);
