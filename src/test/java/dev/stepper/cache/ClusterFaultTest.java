@@ -59,15 +59,9 @@ class ClusterFaultTest {
       throws Exception {
     Set<String> providerThreads = providerThreads();
     Cache<String, String> cache = cache("failover");
-    Load load = fixture.own(new Load(THREADS, (thread, i) -> {
-      String key = "k" + thread + ":" + i % 500;
-      if (i % 2 == 0) {
-        cache.put(key, "v" + i);
-      } else {
-        cache.get(key);
-      }
-    }));
-    Await.until(RECOVERY_BOUND, "load running", () -> load.allSucceededSince(System.nanoTime() - 1));
+    Load load = fixture.own(new Load(THREADS, Load.putsAndGets(cache, 500)));
+    long started = System.nanoTime();
+    Await.until(RECOVERY_BOUND, "load running", () -> load.allSucceededSince(started));
     TimeUnit.MILLISECONDS.sleep(500);
 
     RedisServerProcess victim = cluster.masters().get(0);
@@ -114,14 +108,7 @@ class ClusterFaultTest {
       fixed.putAll(part);
     }
     Cache<String, String> busy = cache("busy");
-    Load load = fixture.own(new Load(THREADS, (thread, i) -> {
-      String key = "k" + thread + ":" + i % 200;
-      if (i % 2 == 0) {
-        busy.put(key, "v" + i);
-      } else {
-        busy.get(key);
-      }
-    }));
+    Load load = fixture.own(new Load(THREADS, Load.putsAndGets(busy, 200)));
     List<RedisServerProcess> masters = cluster.masters();
     CompletableFuture<Void> resharding = CompletableFuture.runAsync(() -> {
       cluster.reshard(masters.get(0), masters.get(1), 1_000);

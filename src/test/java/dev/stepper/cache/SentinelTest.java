@@ -12,17 +12,14 @@ import dev.stepper.cache.testing.RedisSentinel;
 import dev.stepper.cache.testing.RedisServerProcess;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -103,13 +100,9 @@ class SentinelTest {
     Cache<String, String> cache = manager.createCache(name, StringCaches.config());
     // Connected before the load starts: the bound on calls is about failovers, not a cold start.
     cache.put("warm", "up");
-    List<Worker> workers = new ArrayList<>();
-    for (int i = 0; i < THREADS; i++) {
-      workers.add(new Worker(cache, name + "-load-" + i));
-    }
-    workers.forEach(Worker::start);
-    Await.until(RECOVERY_BOUND, "every thread to succeed once",
-        () -> workers.stream().allMatch(w -> w.firstSuccessSince(0) > 0));
+    Load load = fixture.own(new Load(THREADS, Load.putsAndGets(cache, 500)));
+    long started = System.nanoTime();
+    Await.until(RECOVERY_BOUND, "every thread to succeed once", () -> load.allSucceededSince(started));
 
     int oldMaster = sentinel.masterPort();
     long triggered = System.nanoTime();
@@ -118,7 +111,7 @@ class SentinelTest {
     long elected = election.namedAtNanos();
 
     Await.until(RECOVERY_BOUND.plusSeconds(1), "every thread to succeed after the election",
-        () -> workers.stream().allMatch(w -> w.firstSuccessSince(elected) > 0));
+        () -> load.allSucceededSince(elected));
     // A thread that never noticed the failover may still be writing to the old master.
     RedisServerProcess newMaster = election.master();
     long onNewMaster;
@@ -131,34 +124,30 @@ class SentinelTest {
         return System.nanoTime();
       });
     }
-    for (Worker worker : workers) {
-      worker.halt();
-    }
+    List<Load.Call> calls = load.stop();
 
-    List<Long> recoveries = new ArrayList<>();
-    for (Worker worker : workers) {
-      assertEquals(List.of(), worker.unexpected, worker.getName() + " failed otherwise than with"
-          + " a CacheException");
-      assertTrue(worker.longestCallNanos < CALL_BOUND.toNanos(), worker.getName() + " had a call"
-          + " that took " + millis(worker.longestCallNanos) + " ms: " + worker.longestCall);
-      long recovery = worker.firstSuccessSince(elected) - elected;
-      assertTrue(recovery < RECOVERY_BOUND.toNanos(), worker.getName() + " succeeded only "
-          + millis(recovery) + " ms after the election");
-      recoveries.add(millis(recovery));
-    }
+    assertEquals(List.of(), calls.stream().map(Load.Call::failure)
+        .filter(failure -> failure != null && !(failure instanceof CacheException))
+        .map(Throwable::toString).distinct().toList(), "failures other than CacheException");
+    long longest = calls.stream().mapToLong(Load.Call::nanos).max().orElseThrow();
+    assertTrue(longest < CALL_BOUND.toNanos(), "a call took " + millis(longest) + " ms");
+    List<Long> recoveries = IntStream.range(0, THREADS)
+        .mapToObj(thread -> millis(load.firstSuccessSince(thread, elected) - elected)).toList();
+    recoveries.forEach(recovery -> assertTrue(recovery < RECOVERY_BOUND.toMillis(),
+        "a thread succeeded only " + recovery + " ms after the election: " + recoveries));
+    List<Long> failures = IntStream.range(0, THREADS).mapToObj(thread -> calls.stream()
+        .filter(call -> call.thread() == thread && call.failure() != null).count()).toList();
     if (failuresExpected) {
-      assertTrue(workers.stream().allMatch(w -> w.failures > 0), "a thread saw no failure while"
-          + " there was no master: " + workers.stream().map(w -> w.failures).toList());
+      assertTrue(failures.stream().allMatch(count -> count > 0), "a thread saw no failure while"
+          + " there was no master: " + failures);
     }
     assertTrue(onNewMaster - elected < RECOVERY_BOUND.toNanos(), "writes reached the new master"
         + " only " + millis(onNewMaster - elected) + " ms after the election");
     System.out.printf("SentinelTest %s: election %d ms after the trigger; first success per"
-            + " thread %s ms after it (max %d); writes on the new master after %d ms; failures"
+            + " thread %s ms after it; writes on the new master after %d ms; failures"
             + " per thread %s; longest call %d ms%n",
-        name, millis(elected - triggered), recoveries,
-        recoveries.stream().mapToLong(Long::longValue).max().orElse(-1),
-        millis(onNewMaster - elected), workers.stream().map(w -> w.failures).toList(),
-        millis(workers.stream().mapToLong(w -> w.longestCallNanos).max().orElse(0)));
+        name, millis(elected - triggered), recoveries, millis(onNewMaster - elected), failures,
+        millis(longest));
 
     // Else the check below could pass by not seeing them.
     assertFalse(leftThreads(threadsBefore).isEmpty(), "no Lettuce thread while the manager is open");
@@ -188,100 +177,5 @@ class SentinelTest {
   @FunctionalInterface
   private interface Trigger {
     void apply(RedisSentinel sentinel);
-  }
-
-  /** Puts and gets keys of its own in a loop, timing each call and noting when it succeeds. */
-  private static final class Worker extends Thread {
-
-    private final Cache<String, String> cache;
-    /** When each successful put-and-get started, in order; guarded by this. */
-    private long[] successes = new long[1024];
-    private int successCount;
-    private final List<Throwable> unexpected = new CopyOnWriteArrayList<>();
-    private volatile boolean halted;
-    private final long created = System.nanoTime();
-    private volatile long longestCallNanos;
-    private volatile String longestCall;
-    private volatile int failures;
-
-    Worker(Cache<String, String> cache, String name) {
-      super(name);
-      this.cache = cache;
-      setDaemon(true);
-    }
-
-    @Override
-    public void run() {
-      for (long n = 0; !halted; n++) {
-        String key = getName() + "-" + n;
-        long start = System.nanoTime();
-        try {
-          timed(() -> {
-            cache.put(key, "v");
-            return null;
-          });
-          timed(() -> cache.get(key));
-          succeeded(start);
-        } catch (CacheException e) {
-          failures++;
-        } catch (Throwable t) {
-          unexpected.add(t);
-        }
-        pause();
-      }
-    }
-
-    private <T> T timed(Supplier<T> call) {
-      long start = System.nanoTime();
-      String outcome = "ok";
-      try {
-        return call.get();
-      } catch (RuntimeException e) {
-        outcome = e.toString();
-        throw e;
-      } finally {
-        long took = System.nanoTime() - start;
-        if (took > longestCallNanos) {
-          longestCall = millis(start - created) + " ms after the load began: " + outcome;
-        }
-        longestCallNanos = Math.max(longestCallNanos, took);
-      }
-    }
-
-    private synchronized void succeeded(long start) {
-      if (successCount == successes.length) {
-        successes = Arrays.copyOf(successes, successCount * 2);
-      }
-      successes[successCount++] = start;
-    }
-
-    /** @return when the first successful put-and-get that started after {@code nanos} did, or 0 */
-    synchronized long firstSuccessSince(long nanos) {
-      int low = 0;
-      int high = successCount;
-      while (low < high) {
-        int mid = (low + high) >>> 1;
-        if (successes[mid] - nanos > 0) {
-          high = mid;
-        } else {
-          low = mid + 1;
-        }
-      }
-      return low < successCount ? successes[low] : 0;
-    }
-
-    void halt() throws InterruptedException {
-      halted = true;
-      join(CALL_BOUND.toMillis() * 3);
-      assertFalse(isAlive(), getName() + " is stuck in a call");
-    }
-
-    private static void pause() {
-      try {
-        Thread.sleep(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }
