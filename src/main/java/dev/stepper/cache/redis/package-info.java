@@ -9,7 +9,9 @@
  * cache tells it what to write and with which time-to-live. On a Redis Cluster every command and
  * script touches one key, so one hash slot; on a single server, where there are no slots, one
  * command may carry the keys of a whole bulk call. No key carries a hash tag, so a cache spreads
- * over every shard. Lua scripts live next to the classes as {@code *.lua} resources.
+ * over every shard. Walks over a cluster's keys re-read the slots that moved while a master was
+ * scanned; a Sentinel-named master is followed as soon as a Sentinel announces a new one. Lua
+ * scripts live next to the classes as {@code *.lua} resources.
  *
  * <p>Internal: not an API; may change without notice. Depends on Lettuce (and Reactor, the
  * type of its event bus), the JDK and {@code javax.cache} (for its exceptions).

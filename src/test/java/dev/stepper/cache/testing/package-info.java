@@ -10,6 +10,12 @@
  * a unique key prefix ({@link dev.stepper.cache.testing.RedisEndpoint#uriWithPrefix}) rather
  * than by flushing, because a {@code REDIS_URL} server may be shared.
  *
+ * <p>{@link dev.stepper.cache.testing.RedisCluster} is the Redis Cluster: once per JVM
+ * ({@code REDIS_CLUSTER_URL}, else six {@code redis-server} processes joined by
+ * {@code redis-cli --cluster create}) for classes annotated
+ * {@link dev.stepper.cache.testing.RedisClusterTest @RedisClusterTest}, and privately for tests
+ * that kill masters or move slots. {@code stepper.test.redis=cluster} points the TCK at it.
+ *
  * <p>{@link dev.stepper.cache.testing.RedisSentinel} starts a private master, replica and three
  * Sentinels for failover tests; tests that only need a Sentinel-managed master may use
  * {@code REDIS_SENTINEL_URL} instead.
