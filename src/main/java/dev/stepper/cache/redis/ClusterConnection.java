@@ -1,12 +1,17 @@
 package dev.stepper.cache.redis;
 
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A connection to a Redis Cluster: Lettuce sends each command to its key's master and follows
@@ -15,9 +20,28 @@ import java.util.Objects;
 final class ClusterConnection implements Connection {
 
   private final StatefulRedisClusterConnection<byte[], byte[]> connection;
+  private final RedisClusterClient client;
 
-  ClusterConnection(StatefulRedisClusterConnection<byte[], byte[]> connection) {
+  ClusterConnection(StatefulRedisClusterConnection<byte[], byte[]> connection,
+      RedisClusterClient client) {
     this.connection = connection;
+    this.client = client;
+  }
+
+  /**
+   * Reloads Lettuce's view of the cluster now, waiting at most the timeout: a master that just
+   * died is replaced in it before the next periodic refresh. If the reload fails or takes longer,
+   * the view stays as it was, and the caller judges by it.
+   */
+  void reloadTopology(Duration timeout) {
+    try {
+      client.refreshPartitionsAsync().toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // The caller works with the view it has; that failing is its error to report.
+    }
   }
 
   @Override

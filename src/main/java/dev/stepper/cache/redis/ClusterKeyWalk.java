@@ -78,16 +78,34 @@ final class ClusterKeyWalk extends KeyWalk {
 
   @Override
   List<byte[]> nextBatch() {
-    if (current == null && !masters.isEmpty()) {
-      current = masters.poll();
-      currentEpoch = self(current).epoch();
-      cursor = ScanCursor.INITIAL;
-      returnedCount = 0;
-    }
-    if (current != null) {
-      return cursor.isFinished() ? settle() : scanPage();
+    try {
+      if (current == null && !masters.isEmpty()) {
+        current = masters.poll();
+        cursor = ScanCursor.INITIAL;
+        returnedCount = 0;
+        currentEpoch = self(current).epoch();
+      }
+      if (current != null) {
+        return cursor.isFinished() ? settle() : scanPage();
+      }
+    } catch (CacheException failure) {
+      return skipUnreachable(failure);
     }
     return unsettled.isEmpty() ? null : readUnsettled();
+  }
+
+  /**
+   * A master that does not answer may have died and been replaced before Lettuce's view said so:
+   * with the view reloaded, the slots planned for it are read again where they now live. A master
+   * still in the view fails the walk, as no one else serves its slots.
+   */
+  private List<byte[]> skipUnreachable(CacheException failure) {
+    cluster.reloadTopology(connector.settings().timeout());
+    String id = current.getNodeId();
+    if (cluster.masterNodes().stream().anyMatch(node -> node.getNodeId().equals(id))) {
+      throw failure;
+    }
+    return unsettle(new BitSet());
   }
 
   private List<byte[]> scanPage() {
@@ -111,7 +129,11 @@ final class ClusterKeyWalk extends KeyWalk {
    */
   private List<byte[]> settle() {
     ClusterNodesView.Node self = self(current);
-    BitSet stable = self.epoch() == currentEpoch ? self.stableSlots() : new BitSet();
+    return unsettle(self.epoch() == currentEpoch ? self.stableSlots() : new BitSet());
+  }
+
+  /** Ends the current master's part, marking the slots planned for it but not stable unsettled. */
+  private List<byte[]> unsettle(BitSet stable) {
     BitSet moved = new BitSet();
     for (int slot = 0; slot < planned.length; slot++) {
       if (current.getNodeId().equals(planned[slot]) && !stable.get(slot)) {

@@ -424,7 +424,7 @@ public final class RedisConnector implements AutoCloseable {
     // connectAsync needs the topology loaded; the synchronous connect would load it on its own
     return clusterClient.refreshPartitionsAsync().toCompletableFuture()
         .thenCompose(loaded -> clusterClient.connectAsync(CODEC))
-        .thenApply(ClusterConnection::new);
+        .thenApply(connection -> new ClusterConnection(connection, clusterClient));
   }
 
   private synchronized void watchSentinels() {
