@@ -42,8 +42,12 @@ class WaitForReplicasTest {
     // a master waits 5 s for more replicas before a diskless sync by default
     MASTER.raw().commands().configSet("repl-diskless-sync-delay", "0");
     REPLICA.raw().commands().replicaof(MASTER.server().host(), MASTER.server().port());
-    Await.until(Duration.ofSeconds(10), "the replica to sync",
-        () -> REPLICA.raw().commands().info("replication").contains("master_link_status:up"));
+    // After a diskless sync the master streams writes to the replica only once the replica has
+    // acknowledged (once a second): until a write arrives there, WAIT rightly counts 0 replicas.
+    String probe = "probe-" + System.nanoTime();
+    MASTER.raw().set(probe, RawRedis.utf8("synced"));
+    Await.until(Duration.ofSeconds(10), "the replica to sync and receive writes",
+        () -> REPLICA.raw().get(probe) != null);
     cache = fixture.managerOnPrivateServer(URI.create(MASTER.endpoint().uriWithUniquePrefix("acks")
         + "&waitForReplicas=1&timeout=" + TIMEOUT.toMillis() + "ms"))
         .createCache("acked", StringCaches.config());
