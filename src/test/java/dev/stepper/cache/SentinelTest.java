@@ -44,6 +44,7 @@ class SentinelTest {
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(10);
   /** Sentinels notice a dead master after 1 s, then agree and promote the replica. */
   private static final Duration ELECTION_BOUND = Duration.ofSeconds(15);
+  private static final Duration LISTENER_BOUND = Duration.ofSeconds(4);
   private static final int THREADS = 8;
   private static final Pattern PROVIDER_THREAD = Pattern.compile("(?i)lettuce|stepper-cache");
   private static final String NEEDS_SERVER =
@@ -89,6 +90,36 @@ class SentinelTest {
   void killedMasterUnderLoadFailsCallsFastAndRecoversOnThePromotedReplica() throws Exception {
     // SIGKILL: the master vanishes without a word, as in a crash.
     survivesLosingTheMaster("kill", sentinel -> sentinel.master().stop(), true);
+  }
+
+  @Test
+  void listenersHearOtherManagersSoonAfterAFailover() throws Exception {
+    assumeTrue(RedisSentinel.isAvailable(), NEEDS_SERVER);
+    RedisSentinel sentinel = fixture.own(RedisSentinel.start());
+    URI uri = withParameters(sentinel.uri(), "listen");
+    Cache<String, String> writer = fixture.separateCache(uri, "listen", StringCaches.config());
+    Cache<String, String> listening = fixture.separateCache(uri, "listen", StringCaches.config());
+    EventRecorder heard = EventRecorder.registerOn(listening);
+    writer.put("before", "v");
+    assertEquals("before", heard.next().key());
+
+    int oldMaster = sentinel.masterPort();
+    sentinel.failover();
+    long elected = sentinel.awaitNewMaster(oldMaster, ELECTION_BOUND).namedAtNanos();
+    long[] writes = {0};
+    // Well below the ~10 s after which the Sentinels demote the old master, which would end its
+    // connections anyway: a manager must follow the switch, not wait for that.
+    Await.until(LISTENER_BOUND, "an event of a write on the new master", () -> {
+      String key = "after-" + writes[0]++;
+      try {
+        writer.put(key, "v");
+      } catch (CacheException e) {
+        return false;
+      }
+      return heard.holds(key);
+    });
+    System.out.printf("SentinelTest listen: events heard again %d ms after the election%n",
+        millis(System.nanoTime() - elected));
   }
 
   private void survivesLosingTheMaster(String name, Trigger trigger, boolean failuresExpected)

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -33,7 +34,8 @@ import reactor.core.Disposable;
  * <p>Messages are handed to a single thread of their own, in arrival order: listener code must
  * never run on Lettuce's I/O thread, where a cache call would wait for itself. Lettuce
  * resubscribes after a reconnect; messages published while disconnected are lost, as with any
- * Redis pub/sub.
+ * Redis pub/sub. Behind Sentinel the subscriptions move to a new connection when a new master is
+ * elected ({@link #follow}), since the old connection would stay on the demoted master.
  */
 public final class PubSub implements AutoCloseable {
 
@@ -42,7 +44,15 @@ public final class PubSub implements AutoCloseable {
   private final AbstractRedisClient client;
   private final RedisSettings settings;
   private final String origin;
-  private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
+  private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener;
+  private final RedisPubSubAdapter<byte[], byte[]> listener;
+  /** Replaced only by {@link #follow}; subscribing and following hold the lock. */
+  private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
+  private final Object lock = new Object();
+  /** Where the last {@link #follow} went, {@code host:port}; guarded by the lock. */
+  private String followed;
+  /** Guarded by the lock. */
+  private boolean closed;
   /** Null on a single server, where the event channel's own subscribers are counted. */
   private final StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster;
   private final Disposable topologyChanges;
@@ -51,11 +61,13 @@ public final class PubSub implements AutoCloseable {
   private final ExecutorService delivery;
 
   private PubSub(AbstractRedisClient client, RedisSettings settings, String origin,
+      Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener,
       StatefulRedisPubSubConnection<byte[], byte[]> connection,
       StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {
     this.client = client;
     this.settings = settings;
     this.origin = origin;
+    this.opener = opener;
     this.connection = connection;
     this.cluster = cluster;
     this.topologyChanges = cluster == null ? null : client.getResources().eventBus().get()
@@ -66,7 +78,7 @@ public final class PubSub implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    connection.addListener(new RedisPubSubAdapter<>() {
+    this.listener = new RedisPubSubAdapter<>() {
       @Override
       public void message(byte[] channel, byte[] message) {
         Consumer<byte[]> handler = handlers.get(new String(channel, StandardCharsets.UTF_8));
@@ -83,13 +95,15 @@ public final class PubSub implements AutoCloseable {
           dropUnwanted(channel);
         }
       }
-    });
+    };
+    connection.addListener(listener);
   }
 
   static PubSub onServer(RedisClient client, RedisSettings settings, String origin) {
     try {
-      return new PubSub(client, settings, origin,
-          client.connectPubSub(ByteArrayCodec.INSTANCE, settings.nodes().get(0)), null);
+      Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener =
+          () -> client.connectPubSub(ByteArrayCodec.INSTANCE, settings.nodes().get(0));
+      return new PubSub(client, settings, origin, opener, opener.get(), null);
     } catch (RuntimeException e) {
       client.shutdown(0, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
       throw RedisFailures.translate(e, settings, "Subscribing to cache events", false);
@@ -100,7 +114,8 @@ public final class PubSub implements AutoCloseable {
     try {
       StatefulRedisClusterPubSubConnection<byte[], byte[]> connection =
           client.connectPubSub(ByteArrayCodec.INSTANCE);
-      return new PubSub(client, settings, origin, connection, connection);
+      return new PubSub(client, settings, origin, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
+          connection, connection);
     } catch (RuntimeException e) {
       client.shutdown(0, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
       throw RedisFailures.translate(e, settings, "Subscribing to cache events", false);
@@ -147,6 +162,12 @@ public final class PubSub implements AutoCloseable {
    * @throws javax.cache.CacheException if Redis did not confirm in time; nothing is subscribed
    */
   public void subscribe(KeyLayout layout, Consumer<byte[]> handler) {
+    synchronized (lock) {
+      subscribeLocked(layout, handler);
+    }
+  }
+
+  private void subscribeLocked(KeyLayout layout, Consumer<byte[]> handler) {
     String channel = layout.eventChannel();
     handlers.put(channel, handler);
     try {
@@ -170,6 +191,12 @@ public final class PubSub implements AutoCloseable {
    * @param layout the cache's keys and channels
    */
   public void unsubscribe(KeyLayout layout) {
+    synchronized (lock) {
+      unsubscribeLocked(layout);
+    }
+  }
+
+  private void unsubscribeLocked(KeyLayout layout) {
     String channel = layout.eventChannel();
     handlers.remove(channel);
     awaitConfirmed(connection.async().unsubscribe(utf8(channel)), "Unsubscribing from " + channel);
@@ -177,6 +204,36 @@ public final class PubSub implements AutoCloseable {
       awaitConfirmed(cluster.async().nodes(node -> !node.is(RedisClusterNode.NodeFlag.FAIL))
           .commands().unsubscribe(utf8(layout.presenceChannel())),
           "Unsubscribing from " + layout.presenceChannel());
+    }
+  }
+
+  /**
+   * Moves the subscriptions to a new connection to the master the Sentinels now name, then closes
+   * the old one. Only the first report of a master counts: every Sentinel announces it.
+   *
+   * @param host the new master's host, as the Sentinels announced it
+   * @param port its port
+   */
+  void follow(String host, int port) {
+    synchronized (lock) {
+      if (closed || (host + ":" + port).equals(followed)) {
+        return;
+      }
+      followed = host + ":" + port;
+      StatefulRedisPubSubConnection<byte[], byte[]> old = connection;
+      try {
+        StatefulRedisPubSubConnection<byte[], byte[]> fresh = opener.get();
+        fresh.addListener(listener);
+        if (!handlers.isEmpty()) {
+          awaitConfirmed(fresh.async().subscribe(handlers.keySet().stream().map(PubSub::utf8)
+              .toArray(byte[][]::new)), "Subscribing to cache events on the new master");
+        }
+        connection = fresh;
+        old.closeAsync();
+      } catch (RuntimeException e) {
+        // The old connection stays; it reconnects to the new master once the old one is demoted.
+        LOG.warn("Cannot move the cache event subscriptions to the new master {}:{}", host, port, e);
+      }
     }
   }
 
@@ -197,6 +254,13 @@ public final class PubSub implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (lock) {
+      closeLocked();
+    }
+  }
+
+  private void closeLocked() {
+    closed = true;
     handlers.clear();
     presences.clear();
     if (topologyChanges != null) {

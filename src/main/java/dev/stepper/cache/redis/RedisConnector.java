@@ -436,22 +436,31 @@ public final class RedisConnector implements AutoCloseable {
 
   /**
    * Drops the command connection when the Sentinels elected a master it is not connected to:
-   * the next call connects to the one they name. Commands in flight on it fail.
+   * the next call connects to the one they name. Commands in flight on it fail. The event
+   * subscriptions move to the new master too.
    */
   private void masterSwitched(String host, int port) {
     Connection open;
+    PubSub subscriptions;
     synchronized (this) {
+      subscriptions = closed ? null : pubSub;
       open = connection;
       if (open == null || closed || commandAddress instanceof InetSocketAddress at
           && at.getPort() == port && (host.equals(at.getHostString())
               || at.getAddress() != null && host.equals(at.getAddress().getHostAddress()))) {
-        return;
+        open = null;
+      } else {
+        connection = null;
       }
-      connection = null;
     }
-    LOG.info("The Sentinels elected {}:{} as {}: reconnecting", host, port, settings.address());
-    // not on this Lettuce thread, which closing may need
-    CompletableFuture.runAsync(open::close);
+    // Not on this Lettuce thread, which closing and connecting may need.
+    if (subscriptions != null) {
+      CompletableFuture.runAsync(() -> subscriptions.follow(host, port));
+    }
+    if (open != null) {
+      LOG.info("The Sentinels elected {}:{} as {}: reconnecting", host, port, settings.address());
+      CompletableFuture.runAsync(open::close);
+    }
   }
 
   /** The server's handshake (HELLO) names its mode: standalone, cluster or sentinel. */
