@@ -1,6 +1,7 @@
 package dev.stepper.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -91,6 +92,38 @@ class ClusterFaultTest {
     fixture.close();
     Await.until(RECOVERY_BOUND, "the provider's threads ended with its manager",
         () -> providerThreads().equals(providerThreads));
+  }
+
+  @Test
+  void aPausedMasterFailsOnlyItsOwnKeysInTimeAndKilledConnectionsComeBack() throws Exception {
+    Cache<String, String> cache = cache("pause");
+    for (int i = 0; i < 300; i++) {
+      cache.put("k" + i, "v" + i);
+    }
+    List<RedisServerProcess> masters = cluster.masters();
+    String onPaused = keyOn(masters.get(0));
+    String onOther = keyOn(masters.get(1));
+
+    cluster.cli(masters.get(0), "client", "pause", "3000", "all");
+    long start = System.nanoTime();
+    assertThrows(CacheException.class, () -> cache.get(onPaused));
+    long took = System.nanoTime() - start;
+    assertTrue(took < CALL_BOUND.toNanos(), "the paused master's key failed after " + millis(took) + " ms");
+    assertEquals("v" + onOther.substring(1), cache.get(onOther), "other masters keep serving");
+    cluster.cli(masters.get(0), "client", "unpause");
+    Await.success(RECOVERY_BOUND, () -> cache.get(onPaused));
+
+    // Every connection of every client, the provider's too, dropped by the server at once.
+    masters.forEach(master -> cluster.cli(master, "client", "kill", "type", "normal"));
+    assertEquals("v" + onPaused.substring(1), Await.success(RECOVERY_BOUND, () -> cache.get(onPaused)));
+    assertEquals("v" + onOther.substring(1), Await.success(RECOVERY_BOUND, () -> cache.get(onOther)));
+  }
+
+  /** @return a cache key (as given to the cache) of an entry that lives on the master */
+  private String keyOn(RedisServerProcess master) {
+    String redisKey = cluster.cli(master, "--scan", "--pattern", "*:pause:k*").lines()
+        .findFirst().orElseThrow(() -> new AssertionError("no entry on " + master));
+    return redisKey.substring(redisKey.lastIndexOf(':') + 1);
   }
 
   @Test
