@@ -1,5 +1,6 @@
 package dev.stepper.cache.benchmark;
 
+import dev.stepper.cache.StepperCachingProvider;
 import dev.stepper.cache.testing.RedisEndpoint;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -54,7 +55,7 @@ public class CacheOperationsBenchmark {
   @Setup(Level.Trial)
   public void open() {
     RedisEndpoint redis = RedisEndpoint.shared();
-    manager = Caching.getCachingProvider().getCacheManager(
+    manager = Caching.getCachingProvider(StepperCachingProvider.class.getName()).getCacheManager(
         redis.uriWithUniquePrefix("bench"), getClass().getClassLoader());
     cache = manager.createCache("operations",
         new MutableConfiguration<String, String>().setTypes(String.class, String.class));

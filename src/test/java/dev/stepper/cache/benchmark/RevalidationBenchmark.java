@@ -1,5 +1,6 @@
 package dev.stepper.cache.benchmark;
 
+import dev.stepper.cache.StepperCachingProvider;
 import dev.stepper.cache.management.RevalidationMXBean;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
 import dev.stepper.cache.testing.RedisEndpoint;
@@ -277,7 +278,7 @@ public class RevalidationBenchmark {
   }
 
   static CacheManager openManager(String hint) {
-    return Caching.getCachingProvider().getCacheManager(
+    return Caching.getCachingProvider(StepperCachingProvider.class.getName()).getCacheManager(
         RedisEndpoint.shared().uriWithUniquePrefix(hint), RevalidationBenchmark.class.getClassLoader());
   }
 
