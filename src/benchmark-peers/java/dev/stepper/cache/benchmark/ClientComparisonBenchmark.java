@@ -60,7 +60,8 @@ public class ClientComparisonBenchmark {
   /** Opens the client on a key prefix or cache name of its own and fills the keys the reads use. */
   @Setup(Level.Trial)
   public void open() {
-    work = Workload.open(client, Workload.Topology.current(), RedisEndpoint.uniquePrefix("cmp-" + client));
+    work = Workload.open(client, Workload.Topology.current(),
+        RedisEndpoint.uniquePrefix("cmp-" + client));
   }
 
   /** Deletes what the trial wrote. */
@@ -81,13 +82,13 @@ public class ClientComparisonBenchmark {
     work.put(writes.key, Workload.VALUE);
   }
 
-  /** @return 16 hits (one server: Stepper MGET, Lettuce MGET; cluster: one GET per key, pipelined) */
+  /** @return 16 hits (one server: Stepper and Lettuce MGET; cluster: per slot, sent together) */
   @Benchmark
   public Map<String, String> getAll16() {
     return work.getAll(Workload.BATCH_KEYS);
   }
 
-  /** 16 puts (one server: Stepper one EVALSHA for all, Lettuce MSET; cluster: per key, pipelined). */
+  /** 16 puts (one server: Stepper one EVALSHA for all, Lettuce MSET; cluster: per slot). */
   @Benchmark
   public void putAll16(Writes writes) {
     work.putAll(writes.batch);

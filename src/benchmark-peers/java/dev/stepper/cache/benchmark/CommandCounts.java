@@ -17,11 +17,13 @@ import java.util.function.Supplier;
 /**
  * Counts the server commands each client sends per operation of {@link ClientComparisonBenchmark}:
  * for each client and operation, N calls (outside any timing; {@code -Dstepper.bench.calls},
- * default 1000) between two readings of {@code INFO commandstats} on every master, the difference
- * divided by N. Commands that scripts run ({@code redis.call}) are counted under their own names
- * as well as the {@code EVALSHA} that ran them, as Redis counts them. The counter's own
- * {@code INFO} and the replicas' {@code REPLCONF ACK}s are left out; background commands of a client (Lettuce's cluster topology refresh,
- * Redisson's pings) show up as small fractions.
+ * default 1000) between two readings of {@code INFO commandstats} on every master; the difference
+ * divided by N, and how many masters served them. Commands that scripts run ({@code redis.call})
+ * are counted under their own names as well as the {@code EVALSHA} that ran them, as Redis counts
+ * them; the server time is the scripts' (which includes the commands they ran), or else the
+ * commands'. The counter's own {@code INFO} and the replicas' {@code REPLCONF ACK}s are left out;
+ * background commands of a client (Lettuce's cluster topology refresh, Redisson's pings) would
+ * show up as small fractions.
  *
  * <p>Reads deltas rather than resetting the statistics, so another client's traffic on a shared
  * server ({@code REDIS_URL}) would be counted too: measure on a server of your own (the default
@@ -42,17 +44,19 @@ public final class CommandCounts {
     System.exit(0);
   }
 
-  /** Measures and prints a table: client, operation, commands per call by name, server µs per call. */
+  /** Measures and prints a table: client, operation, commands per call, server µs, masters. */
   static void print(PrintStream out) {
     Workload.Topology topology = Workload.Topology.current();
     int calls = Integer.getInteger("stepper.bench.calls", 1000);
     out.println("# Server commands per call, " + calls + " calls each, " + topology.describe());
     out.println();
-    out.println("| client | operation | commands per call (by name) | server µs per call |");
-    out.println("| --- | --- | --- | ---: |");
+    out.println("| client | operation | commands per call (by name) | server µs per call "
+        + "| masters used |");
+    out.println("| --- | --- | --- | ---: | ---: |");
     try (Servers servers = new Servers(topology)) {
       for (String client : CLIENTS) {
-        try (Workload work = Workload.open(client, topology, RedisEndpoint.uniquePrefix("count-" + client))) {
+        String name = RedisEndpoint.uniquePrefix("count-" + client);
+        try (Workload work = Workload.open(client, topology, name)) {
           Map<String, String> batch = Workload.batchEntries("wbatch:0");
           Map<String, Runnable> ops = Map.of(
               "get", () -> work.get(Workload.HOT),
@@ -62,12 +66,14 @@ public final class CommandCounts {
           for (String op : OPERATIONS) {
             Runnable call = ops.get(op);
             call.run(); // loads scripts, warms connections: not what a call costs afterwards
-            Map<String, long[]> before = servers.commandStats();
+            List<Map<String, long[]>> before = servers.commandStats();
             for (int i = 0; i < calls; i++) {
               call.run();
             }
-            Map<String, long[]> after = servers.commandStats();
-            out.println("| " + client + " | " + op + " | " + describe(before, after, calls) + " |");
+            List<Map<String, long[]>> after = servers.commandStats();
+            out.println("| " + client + " | " + op + " | "
+                + describe(sum(before), sum(after), calls)
+                + " | " + mastersUsed(before, after, calls) + " of " + after.size() + " |");
           }
         }
       }
@@ -75,11 +81,43 @@ public final class CommandCounts {
     out.println();
   }
 
+  /** Masters that ran at least one command per ten calls. */
+  private static int mastersUsed(List<Map<String, long[]>> before,
+      List<Map<String, long[]>> after, int calls) {
+    int used = 0;
+    for (int i = 0; i < after.size(); i++) {
+      long n = 0;
+      for (Map.Entry<String, long[]> e : after.get(i).entrySet()) {
+        if (!ignored(e.getKey())) {
+          n += e.getValue()[0] - before.get(i).getOrDefault(e.getKey(), new long[2])[0];
+        }
+      }
+      used += n * 10 >= calls ? 1 : 0;
+    }
+    return used;
+  }
+
+  private static boolean ignored(String command) {
+    return command.equals("info") || command.equals("replconf");
+  }
+
+  private static Map<String, long[]> sum(List<Map<String, long[]>> perNode) {
+    Map<String, long[]> total = new TreeMap<>();
+    for (Map<String, long[]> node : perNode) {
+      node.forEach((name, v) -> {
+        long[] t = total.computeIfAbsent(name, k -> new long[2]);
+        t[0] += v[0];
+        t[1] += v[1];
+      });
+    }
+    return total;
+  }
+
   private static String describe(Map<String, long[]> before, Map<String, long[]> after, int calls) {
     List<String> parts = new ArrayList<>();
     long usec = 0;
     for (Map.Entry<String, long[]> e : after.entrySet()) {
-      if (e.getKey().equals("info") || e.getKey().equals("replconf")) {
+      if (ignored(e.getKey())) {
         continue;
       }
       long[] b = before.getOrDefault(e.getKey(), new long[2]);
@@ -101,7 +139,8 @@ public final class CommandCounts {
 
   private static boolean scriptRan(Map<String, long[]> before, Map<String, long[]> after) {
     for (String command : after.keySet()) {
-      if (isScript(command) && after.get(command)[0] != before.getOrDefault(command, new long[2])[0]) {
+      long[] b = before.getOrDefault(command, new long[2]);
+      if (isScript(command) && after.get(command)[0] != b[0]) {
         return true;
       }
     }
@@ -143,10 +182,12 @@ public final class CommandCounts {
       }
     }
 
-    /** Calls and µs by command name, summed over the masters. */
-    Map<String, long[]> commandStats() {
-      Map<String, long[]> stats = new TreeMap<>();
+    /** Calls and µs by command name, for each master. */
+    List<Map<String, long[]>> commandStats() {
+      List<Map<String, long[]>> perNode = new ArrayList<>();
       for (Supplier<String> info : infos) {
+        Map<String, long[]> stats = new TreeMap<>();
+        perNode.add(stats);
         for (String line : info.get().split("\r?\n")) {
           // cmdstat_get:calls=1000,usec=2000,usec_per_call=2.00,rejected_calls=0,failed_calls=0
           if (!line.startsWith("cmdstat_")) {
@@ -167,7 +208,7 @@ public final class CommandCounts {
           sum[1] += usec;
         }
       }
-      return stats;
+      return perNode;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.stepper.cache.testing.RedisEndpoint;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisKeyCommands;
 import io.lettuce.core.api.sync.RedisStringCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -15,6 +16,8 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +54,8 @@ abstract class Workload implements AutoCloseable {
   /** The key every {@code get} reads. */
   static final String HOT = "hot";
   /** A value of 80 characters. */
-  static final String VALUE = pad("a commit diary entry of about eighty characters, stored as UTF-8 text", 80);
+  static final String VALUE =
+      pad("a commit diary entry of about eighty characters, stored as UTF-8 text", 80);
 
   /** The keys every {@code getAll} reads. */
   static final Set<String> BATCH_KEYS = batchKeys("batch");
@@ -124,7 +128,7 @@ abstract class Workload implements AutoCloseable {
         rest = rest.substring(at + 1);
       }
       String prefix = head + userInfo;
-      return java.util.Arrays.stream(rest.split(",")).map(hostPort -> prefix + hostPort).toList();
+      return Arrays.stream(rest.split(",")).map(hostPort -> prefix + hostPort).toList();
     }
 
     /** Safe to print: the nodes without credentials. */
@@ -234,7 +238,8 @@ abstract class Workload implements AutoCloseable {
     private final Path configFile;
 
     RedissonWorkload(Topology topology, String name) {
-      this(Caching.getCachingProvider(REDISSON_PROVIDER), topology, name, writeConfig(topology, name));
+      this(Caching.getCachingProvider(REDISSON_PROVIDER), topology, name,
+          writeConfig(topology, name));
     }
 
     private RedissonWorkload(CachingProvider provider, Topology topology, String name, Path file) {
@@ -279,7 +284,7 @@ abstract class Workload implements AutoCloseable {
     private final AutoCloseable connection;
     private final Runnable shutdown;
     private final RedisStringCommands<String, String> commands;
-    private final io.lettuce.core.api.sync.RedisKeyCommands<String, String> keys;
+    private final RedisKeyCommands<String, String> keys;
     private final String prefix;
 
     LettuceWorkload(Topology topology, String name) {
@@ -338,7 +343,7 @@ abstract class Workload implements AutoCloseable {
     public void close() {
       try {
         // every key written is one of these: the hot key, the batches, the writers' keys
-        List<String> written = new java.util.ArrayList<>();
+        List<String> written = new ArrayList<>();
         written.add(prefix + HOT);
         for (String k : BATCH_KEYS) {
           written.add(prefix + k);
