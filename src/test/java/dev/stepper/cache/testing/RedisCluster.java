@@ -19,13 +19,16 @@ import org.slf4j.LoggerFactory;
  * on loopback and joined with {@code redis-cli --cluster create}, as an operator would. A test
  * that owns one may kill a master or move slots; the JVM-wide one ({@link #shared()}) is left
  * alone. Nodes run with {@code cluster-require-full-coverage no}, so a dead master stops only its
- * own slots, and a node timeout of one second, so a failover takes a couple of seconds.
+ * own slots. A cluster a test owns has a node timeout of one second, so a failover takes a couple
+ * of seconds; the shared one has five, so that a busy machine's pauses never make a master look
+ * dead to the others in the middle of a test that breaks nothing.
  */
 public final class RedisCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisCluster.class);
   private static final int NODES = 6;
-  private static final long NODE_TIMEOUT_MILLIS = 1_000;
+  private static final long FAST_NODE_TIMEOUT_MILLIS = 1_000;
+  private static final long CALM_NODE_TIMEOUT_MILLIS = 5_000;
   private static final Duration FORM_TIMEOUT = Duration.ofSeconds(20);
   private static final long CLI_TIMEOUT_SECONDS = 60;
 
@@ -57,7 +60,7 @@ public final class RedisCluster implements AutoCloseable {
         String url = System.getenv("REDIS_CLUSTER_URL");
         shared = url != null && !url.isBlank()
             ? RedisEndpoint.of(RedisEndpoint.Source.REDIS_CLUSTER_URL, URI.create(url.trim()))
-            : start().endpoint();
+            : start(Optional.empty(), CALM_NODE_TIMEOUT_MILLIS).endpoint();
         LOG.info("Redis Cluster for tests: {}", shared.describe());
       } catch (RuntimeException e) {
         sharedFailure = e;
@@ -69,9 +72,12 @@ public final class RedisCluster implements AutoCloseable {
     return shared;
   }
 
-  /** Starts six nodes, joins them into three masters with a replica each, and waits until all is ok. */
+  /**
+   * Starts six nodes, joins them into three masters with a replica each, and waits until all is
+   * ok; a dead master's replica takes over in a couple of seconds.
+   */
   public static RedisCluster start() {
-    return start(Optional.empty());
+    return start(Optional.empty(), FAST_NODE_TIMEOUT_MILLIS);
   }
 
   /**
@@ -82,10 +88,10 @@ public final class RedisCluster implements AutoCloseable {
    * @param certificates a directory with {@code server.crt}, {@code server.key} and {@code ca.crt}
    */
   public static RedisCluster startWithTls(Path certificates) {
-    return start(Optional.of(certificates));
+    return start(Optional.of(certificates), CALM_NODE_TIMEOUT_MILLIS);
   }
 
-  private static RedisCluster start(Optional<Path> certificates) {
+  private static RedisCluster start(Optional<Path> certificates, long nodeTimeoutMillis) {
     Path cli = findCli().orElseThrow(() -> new IllegalStateException(
         "No Redis Cluster for the tests: set REDIS_CLUSTER_URL (e.g. redis://host1:7000,host2:7001)"
             + " or put redis-server and redis-cli on PATH (e.g. apt-get install redis-server)"));
@@ -97,7 +103,7 @@ public final class RedisCluster implements AutoCloseable {
             // The bus port must be given: port + 10000 may not exist for an ephemeral port.
             "--cluster-port", Integer.toString(RedisServerProcess.freePort()),
             "--cluster-config-file", "nodes.conf",
-            "--cluster-node-timeout", Long.toString(NODE_TIMEOUT_MILLIS),
+            "--cluster-node-timeout", Long.toString(nodeTimeoutMillis),
             "--cluster-require-full-coverage", "no"));
         if (certificates.isPresent()) {
           int tlsPort = RedisServerProcess.freePort();
