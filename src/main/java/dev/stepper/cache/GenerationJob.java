@@ -32,6 +32,8 @@ final class GenerationJob<K, V> implements Job<V> {
   private byte[] placed;
   /** Whether a write found the entry no longer holding this job's placeholder. */
   private boolean superseded;
+  /** How the placeholder was last built, so that a heartbeat can store it again, renewed. */
+  private Function<? super Job<V>, ? extends V> placeholder;
 
   /**
    * @param leaseToken for a refresh, the token of the lease it runs under; {@code null} for a job
@@ -45,6 +47,7 @@ final class GenerationJob<K, V> implements Job<V> {
     this.attempt = attempt;
     this.leaseToken = leaseToken;
     this.leaseUntil = requestedAt.plus(revalidation.policy.lease());
+    this.placeholder = job -> revalidation.generator.placeholder(key, job);
   }
 
   @Override
@@ -89,6 +92,7 @@ final class GenerationJob<K, V> implements Job<V> {
     if (placed == null) {
       return false;
     }
+    this.placeholder = placeholder;
     leaseUntil = Instant.now().plus(revalidation.policy.lease());
     byte[] stored = store(placeholder.apply(this));
     if (stored == null) {
@@ -98,10 +102,19 @@ final class GenerationJob<K, V> implements Job<V> {
     return true;
   }
 
-  /** Generates the value and stores it, or the failure record, in place of the placeholder. */
+  /** Stores the latest placeholder again with a renewed lease, as the heartbeat does. */
+  private synchronized boolean renew() {
+    return update(placeholder);
+  }
+
+  /**
+   * Generates the value and stores it, or the failure record, in place of the placeholder. The
+   * heartbeat keeps the placeholder's lease while the generator runs.
+   */
   void run() {
     V value;
-    try {
+    try (var beat = revalidation.heartbeat.start("job " + id + " for "
+        + revalidation.describe(encodedKey), this::renew)) {
       value = revalidation.generator.generate(key, this);
       if (value == null) {
         throw new IllegalStateException(revalidation.generator + " generated null");

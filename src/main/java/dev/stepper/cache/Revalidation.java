@@ -65,6 +65,8 @@ final class Revalidation<K, V> {
    * when full, which only costs those questions.
    */
   private final Map<ByteBuffer, Instant> backedOff = new ConcurrentHashMap<>();
+  /** Keeps the leases of this JVM's running jobs while they run. */
+  final Heartbeat heartbeat;
   private volatile boolean closing;
 
   Revalidation(CacheCore<K, V> core, StaleWhileRevalidate policy, ClassLoader classLoader) {
@@ -75,6 +77,7 @@ final class Revalidation<K, V> {
         ? b : null;
     this.records = core.store.jobRecords();
     this.jobs = new JobExecutor(core.name, policy.jobThreads(), policy.jobQueue(), classLoader);
+    this.heartbeat = new Heartbeat(core.name, policy.lease());
   }
 
   V get(K key) {
@@ -249,10 +252,14 @@ final class Revalidation<K, V> {
         return null; // refreshed, replaced or removed since it was read
       }
       LOG.debug("Refreshing stale {}", describe(encodedKey));
-      V value = generator != null
-          ? generator.generate(key,
-              new GenerationJob<>(this, key, encodedKey, grant.failedAttempts() + 1, token))
-          : loader.load(key);
+      V value;
+      try (var beat = heartbeat.start("the refresh of " + describe(encodedKey),
+          () -> extendLease(encodedKey, token))) {
+        value = generator != null
+            ? generator.generate(key,
+                new GenerationJob<>(this, key, encodedKey, grant.failedAttempts() + 1, token))
+            : loader.load(key);
+      }
       if (value == null) {
         return null;
       }
@@ -290,7 +297,7 @@ final class Revalidation<K, V> {
     return closing || Thread.currentThread().isInterrupted();
   }
 
-  /** Renews a refresh's lease while its generator shows progress. */
+  /** Renews the lease of a refresh or a plain load: on every beat, and when a generator shows progress. */
   boolean extendLease(byte[] encodedKey, String token) {
     return records.extend(encodedKey, token, policy.lease());
   }
@@ -351,7 +358,11 @@ final class Revalidation<K, V> {
   private V loadAndStore(K key, byte[] encodedKey, String token, int failedBefore) {
     counters.jobStarted();
     try {
-      V value = loader.load(key);
+      V value;
+      try (var beat = heartbeat.start("the load of " + describe(encodedKey),
+          () -> extendLease(encodedKey, token))) {
+        value = loader.load(key);
+      }
       if (value != null) {
         storeWhen(key, encodedKey, value, Condition.ABSENT);
       }
@@ -439,5 +450,6 @@ final class Revalidation<K, V> {
   void close() {
     closing = true;
     jobs.close(core.store.settings().timeout().toMillis());
+    heartbeat.close();
   }
 }

@@ -159,6 +159,19 @@ class ConfigurationFileTest {
             && h.content().equals("diary of user123:shaabc"));
   }
 
+  @Test
+  void aProviderTimeoutLongerThanTheLeaseIsAccepted() throws Exception {
+    // The heartbeat keeps a slow provider's lease: nothing ties the timeout to the lease.
+    String yaml = file().replace("timeout: 5s", "timeout: 60s")
+        .replace("lease: 1m", "lease: 3s");
+    CacheManager manager = open(write("slow-provider.yaml", yaml).toUri(), null);
+
+    Cache<ReportKey, Report> reports = manager.getCache("report");
+    var policy = (StaleWhileRevalidate) reports.getConfiguration(CompleteConfiguration.class)
+        .getExpiryPolicyFactory().create();
+    assertEquals(java.time.Duration.ofSeconds(3), policy.lease());
+  }
+
   private static java.util.Set<String> names(CacheManager manager) {
     var names = new java.util.HashSet<String>();
     manager.getCacheNames().forEach(names::add);

@@ -250,27 +250,6 @@ class RevalidationShutdownAndLeaseTest extends RevalidationTestBase {
     assertFalse(lostLease.get(), "Job.update() said the refresh had lost its lease");
   }
 
-  /** By design: a refresh that says nothing for longer than its lease is presumed dead. */
-  @Test
-  void aRefreshSilentPastItsLeaseIsPresumedDeadAndAnotherManagerRefreshes() throws Exception {
-    var generator = new Generator().answering((key, job, call) -> {
-      if (call == 1) {
-        holdUntilReleased(); // no Job.update(): silent
-      }
-      return "v" + call;
-    });
-    var policy = longWindows().lease(Duration.ofSeconds(1));
-    Cache<String, String> b = staleWhileARefreshes(policy, generator, uri);
-
-    Await.until(WAIT, "A's silent lease to run out",
-        () -> record(raw, leaseKey(prefix, "k")) == null);
-    assertEquals("v0", b.get("k"));
-
-    Await.until(WAIT, "B's refresh", () -> "v2".equals(text(raw, entryKey(prefix, "k"))));
-    assertEquals(List.of(true, true),
-        generator.calls().stream().map(c -> c.refresh()).toList(), "two refreshes");
-  }
-
   @Test
   void staleReadsDuringAnotherManagersRefreshAskForTheLeaseOnlyOnce() {
     var generator = new Generator().answering((key, job, call) -> {
