@@ -28,8 +28,11 @@ final class GenerationJob<K, V> implements Job<V> {
   private final String leaseToken;
   private final Instant requestedAt = Instant.now();
   private Instant leaseUntil;
-  /** What the entry holds while this job owns it: its latest placeholder. */
+  /** What the entry holds while this job owns it: its latest placeholder, as bytes and value. */
   private byte[] placed;
+  private V placedValue;
+  /** What the first placeholder replaced: nothing, or a failure record or dead job's placeholder. */
+  private byte[] replaced;
   /** Whether a write found the entry no longer holding this job's placeholder. */
   private boolean superseded;
   /** How the placeholder was last built, so that a heartbeat can store it again, renewed. */
@@ -79,8 +82,10 @@ final class GenerationJob<K, V> implements Job<V> {
     return superseded;
   }
 
-  synchronized void placed(byte[] bytes) {
+  synchronized void placed(V value, byte[] bytes, byte[] replaced) {
+    this.placedValue = value;
     this.placed = bytes;
+    this.replaced = replaced;
   }
 
   @Override
@@ -94,11 +99,13 @@ final class GenerationJob<K, V> implements Job<V> {
     }
     this.placeholder = placeholder;
     leaseUntil = Instant.now().plus(revalidation.policy.lease());
-    byte[] stored = store(placeholder.apply(this));
+    V next = placeholder.apply(this);
+    byte[] stored = store(next);
     if (stored == null) {
       return false;
     }
     placed = stored;
+    placedValue = next;
     return true;
   }
 
@@ -121,8 +128,7 @@ final class GenerationJob<K, V> implements Job<V> {
       }
     } catch (Exception e) {
       if (revalidation.stoppedByClose(e)) {
-        LOG.info("Job {} for {} stopped because the cache is closing; its placeholder expires by"
-            + " lease", id, revalidation.describe(encodedKey));
+        handBack();
       } else if (isSuperseded()) {
         LOG.info("Job {} for {} gave up after a newer job replaced its placeholder", id,
             revalidation.describe(encodedKey));
@@ -155,6 +161,26 @@ final class GenerationJob<K, V> implements Job<V> {
       LOG.warn("Cannot store the failure of {} (job {}); its placeholder expires by lease",
           revalidation.describe(encodedKey), id, e);
     }
+  }
+
+  /**
+   * Puts back what the placeholder replaced, for a job stopped by closing its cache: the next
+   * read in any JVM starts the job again at once, instead of waiting for the lease to run out.
+   */
+  private synchronized void handBack() {
+    if (placed == null) {
+      return;
+    }
+    try {
+      Revalidation.despiteInterrupt(
+          () -> revalidation.withdraw(key, encodedKey, placedValue, placed, replaced));
+      LOG.info("Job {} for {} stopped because the cache is closing; the entry is handed back for"
+          + " the next reader to start again", id, revalidation.describe(encodedKey));
+    } catch (RuntimeException e) {
+      LOG.info("Job {} for {} stopped because the cache is closing; its placeholder expires by"
+          + " lease ({})", id, revalidation.describe(encodedKey), e.toString());
+    }
+    placed = null;
   }
 
   /** Stores the job's last word, its value or its failure record; it owns no placeholder after. */

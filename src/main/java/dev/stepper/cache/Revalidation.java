@@ -154,7 +154,7 @@ final class Revalidation<K, V> {
     }
     announce(key, placeholder, encodedKey, sent);
     byte[] bytes = write.value();
-    job.placed(bytes);
+    job.placed(placeholder, bytes, sent.previous());
     counters.jobStarted();
     LOG.debug("Generating {} (attempt {}, job {})", describe(encodedKey), attempt, job.id());
     if (!jobs.submit(job::run)) {
@@ -168,10 +168,11 @@ final class Revalidation<K, V> {
   }
 
   /**
-   * Takes back a placeholder whose job could not be queued, putting back what it replaced: a
-   * failure record keeps its attempt count, an expired placeholder lets the next reader try.
+   * Takes back a placeholder whose job could not be queued or was stopped by closing the cache,
+   * putting back what it replaced: a failure record keeps its attempt count, an expired
+   * placeholder lets the next reader try.
    */
-  private void withdraw(K key, byte[] encodedKey, V placeholder, byte[] bytes, byte[] replaced) {
+  void withdraw(K key, byte[] encodedKey, V placeholder, byte[] bytes, byte[] replaced) {
     Write undo = replaced == null ? Write.delete() : Write.set(replaced, Ttl.KEEP, Ttl.KEEP);
     Sent sent = core.protocol.apply(encodedKey, undo.when(Condition.holding(bytes)), null);
     if (!sent.applied()) {
@@ -305,10 +306,25 @@ final class Revalidation<K, V> {
   /** Gives a lease back; if Redis or the manager is gone, the lease simply runs out. */
   private void releaseQuietly(byte[] encodedKey, String token) {
     try {
-      records.release(encodedKey, token);
+      despiteInterrupt(() -> records.release(encodedKey, token));
     } catch (RuntimeException e) {
       LOG.debug("Cannot give back the lease of {}; it runs out by itself: {}",
           describe(encodedKey), e.toString());
+    }
+  }
+
+  /**
+   * Runs a write that gives something back even on a thread that closing interrupted to stop its
+   * loader: the interrupt would cut the write short. The interrupt is restored after it.
+   */
+  static void despiteInterrupt(Runnable write) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      write.run();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -5,7 +5,6 @@ import static dev.stepper.cache.RevalidationFixture.WAIT;
 import static dev.stepper.cache.RevalidationFixture.age;
 import static dev.stepper.cache.RevalidationFixture.config;
 import static dev.stepper.cache.RevalidationFixture.entryKey;
-import static dev.stepper.cache.RevalidationFixture.isFailed;
 import static dev.stepper.cache.RevalidationFixture.isPending;
 import static dev.stepper.cache.RevalidationFixture.leaseKey;
 import static dev.stepper.cache.RevalidationFixture.longWindows;
@@ -31,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.AfterEach;
@@ -111,20 +111,56 @@ class RevalidationShutdownAndLeaseTest extends RevalidationTestBase {
     awaitEnd(jobThread); // whatever it stored, it has stored
 
     String stored = text(raw, entryKey(prefix, "k"));
-    assertFalse(isFailed(stored), "closing the cache stored a failure record: " + stored);
-    assertEquals(placeholder, stored, "the placeholder stays, to expire by its lease");
+    assertNull(stored, "closing the cache hands the entry back as it was (absent), with no"
+        + " failure record and no placeholder left to wait out: " + stored);
     assertEquals(1, generator.calls().size());
   }
 
   @Test
+  void aWorkerClosedMidJobHandsItBackAndAnotherManagerFinishesItWithoutWaitingForTheLease() {
+    var generator = new Generator().answering((key, job, call) -> {
+      if (call == 1) {
+        holdUntilReleased(); // never released: interrupted when its manager closes
+      }
+      return "from job " + call;
+    });
+    Cache<String, String> worker = fixture.separateManager(withTimeout("500ms"))
+        .createCache(CACHE, config(longWindows(), generator));
+    Cache<String, String> reader = fixture.separateCache(uri, CACHE, config(longWindows(), generator));
+    assertTrue(isPending(worker.get("k")));
+    Await.until(WAIT, "the job to start", () -> generator.calls().size() == 1);
+
+    worker.getCacheManager().close(); // a deploy: waits 500 ms, interrupts, hands the job back
+    long closed = System.nanoTime();
+    reader.get("k"); // starts the job again at once
+    Await.until(WAIT, "the other manager's value", () -> "from job 2".equals(reader.get("k")));
+    Duration took = Duration.ofNanos(System.nanoTime() - closed);
+
+    // The dead placeholder's lease had more than 4 s to run when the worker closed.
+    assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "finished elsewhere after " + took
+        + ": it waited for the lease instead of being handed back");
+    assertEquals(2, generator.calls().size(), "generations: " + generator.calls());
+    assertEquals("from job 2", text(raw, entryKey(prefix, "k")), "one value, no failure record");
+  }
+
+  @Test
   void closingTheCacheDuringARefreshRecordsNoFailureEvenIfTheGeneratorWrapsTheInterrupt() {
+    closeDuringARefresh(e -> new IllegalStateException("report service call interrupted", e));
+  }
+
+  @Test
+  void closingTheCacheDuringARefreshGivesItsLeaseBackEvenIfTheGeneratorRethrowsTheInterrupt() {
+    closeDuringARefresh(e -> e); // the thread stays interrupted while the lease is given back
+  }
+
+  private void closeDuringARefresh(Function<InterruptedException, Exception> onInterrupt) {
     var jobThread = new AtomicReference<Thread>();
     var generator = new Generator().answering((key, job, call) -> {
       jobThread.set(Thread.currentThread());
       try {
         holdUntilReleased();
       } catch (InterruptedException e) {
-        throw new IllegalStateException("report service call interrupted", e);
+        throw onInterrupt.apply(e);
       }
       return "v2";
     });
@@ -140,7 +176,8 @@ class RevalidationShutdownAndLeaseTest extends RevalidationTestBase {
     awaitEnd(jobThread);
 
     assertNull(record(raw, leaseKey(prefix, "k")),
-        "closing the cache left a job record, an F| one holds off every manager's refresh");
+        "closing the cache left a job record: an L| one holds off every manager's refresh for"
+            + " its lease, an F| one until its retry time");
     assertEquals("v1", text(raw, entryKey(prefix, "k")));
   }
 
