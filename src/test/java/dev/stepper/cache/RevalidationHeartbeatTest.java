@@ -60,19 +60,11 @@ class RevalidationHeartbeatTest extends RevalidationTestBase {
   @Test
   void aProviderSlowerThanTheLeaseIsCalledOnceWhileAnotherManagerReadsEvery200Ms() {
     AtomicInteger calls = new AtomicInteger();
-    ReportProvider slow = new ReportProvider() {
-      @Override
-      public String name() {
-        return "slow";
-      }
-
-      @Override
-      public String write(ReportKey key) throws Exception {
-        calls.incrementAndGet();
-        TimeUnit.SECONDS.sleep(8);
-        return "# Diary of " + key.sha();
-      }
-    };
+    ReportProvider slow = ReportProviders.provider("slow", key -> {
+      calls.incrementAndGet();
+      TimeUnit.SECONDS.sleep(8);
+      return "# Diary of " + key.sha();
+    });
     StaleWhileRevalidate policy = policy(Duration.ofSeconds(3));
     ProviderChain chain = ProviderChain.of(Duration.ofSeconds(60), slow);
     ReportCache worker = ReportCache.create(fixture.separateManager(uri), policy, chain);
