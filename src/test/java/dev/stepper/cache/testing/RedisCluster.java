@@ -171,6 +171,10 @@ public final class RedisCluster implements AutoCloseable {
 
   /** Moves slots from one master to another with {@code redis-cli --cluster reshard}, keys included. */
   public void reshard(RedisServerProcess from, RedisServerProcess to, int slots) {
+    // redis-cli refuses to reshard until every node agrees on the slots, which takes a moment
+    // after an earlier move.
+    Await.success(FORM_TIMEOUT, () -> cli(List.of("--cluster", "check",
+        from.host() + ":" + from.port())));
     cli(List.of("--cluster", "reshard", from.host() + ":" + from.port(),
         "--cluster-from", id(from), "--cluster-to", id(to),
         "--cluster-slots", Integer.toString(slots), "--cluster-yes"));
