@@ -197,7 +197,8 @@ class CrossManagerEventsTest {
     }
     cacheB.put("last", "v");
 
-    String[] written = IntStream.range(0, writes).mapToObj(i -> "k" + i).toArray(String[]::new);
+    String[] written = IntStream.rangeClosed(0, writes)
+        .mapToObj(i -> i < writes ? "k" + i : "last").toArray(String[]::new);
     List<String> heard = onA.keysUntil(written);
     assertEquals(writes + 1, heard.size(),
         "A heard " + heard.size() + " of B's " + (writes + 1) + " writes");
