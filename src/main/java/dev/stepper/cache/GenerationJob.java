@@ -28,9 +28,8 @@ final class GenerationJob<K, V> implements Job<V> {
   private final String leaseToken;
   private final Instant requestedAt = Instant.now();
   private Instant leaseUntil;
-  /** What the entry holds while this job owns it: its latest placeholder, as bytes and value. */
+  /** What the entry holds while this job owns it: its latest placeholder. */
   private byte[] placed;
-  private V placedValue;
   /** What the first placeholder replaced: nothing, or a failure record or dead job's placeholder. */
   private byte[] replaced;
   /** Whether a write found the entry no longer holding this job's placeholder. */
@@ -82,8 +81,7 @@ final class GenerationJob<K, V> implements Job<V> {
     return superseded;
   }
 
-  synchronized void placed(V value, byte[] bytes, byte[] replaced) {
-    this.placedValue = value;
+  synchronized void placed(byte[] bytes, byte[] replaced) {
     this.placed = bytes;
     this.replaced = replaced;
   }
@@ -99,13 +97,11 @@ final class GenerationJob<K, V> implements Job<V> {
     }
     this.placeholder = placeholder;
     leaseUntil = Instant.now().plus(revalidation.policy.lease());
-    V next = placeholder.apply(this);
-    byte[] stored = store(next);
+    byte[] stored = store(placeholder.apply(this));
     if (stored == null) {
       return false;
     }
     placed = stored;
-    placedValue = next;
     return true;
   }
 
@@ -173,7 +169,7 @@ final class GenerationJob<K, V> implements Job<V> {
     }
     try {
       Revalidation.despiteInterrupt(
-          () -> revalidation.withdraw(key, encodedKey, placedValue, placed, replaced));
+          () -> revalidation.withdraw(key, encodedKey, placed, replaced));
       LOG.info("Job {} for {} stopped because the cache is closing; the entry is handed back for"
           + " the next reader to start again", id, revalidation.describe(encodedKey));
     } catch (RuntimeException e) {

@@ -154,12 +154,12 @@ final class Revalidation<K, V> {
     }
     announce(key, placeholder, encodedKey, sent);
     byte[] bytes = write.value();
-    job.placed(placeholder, bytes, sent.previous());
+    job.placed(bytes, sent.previous());
     counters.jobStarted();
     LOG.debug("Generating {} (attempt {}, job {})", describe(encodedKey), attempt, job.id());
     if (!jobs.submit(job::run)) {
       counters.jobRejected();
-      withdraw(key, encodedKey, placeholder, bytes, sent.previous());
+      withdraw(key, encodedKey, bytes, sent.previous());
       throw new CacheLoaderException("Cannot generate " + describe(encodedKey) + ": the job"
           + " executor of cache " + core.name + " (" + jobs.capacity() + ") is full or closed."
           + " Retry later, or raise StaleWhileRevalidate.jobThreads/jobQueue");
@@ -172,12 +172,13 @@ final class Revalidation<K, V> {
    * putting back what it replaced: a failure record keeps its attempt count, an expired
    * placeholder lets the next reader try.
    */
-  void withdraw(K key, byte[] encodedKey, V placeholder, byte[] bytes, byte[] replaced) {
+  void withdraw(K key, byte[] encodedKey, byte[] bytes, byte[] replaced) {
     Write undo = replaced == null ? Write.delete() : Write.set(replaced, Ttl.KEEP, Ttl.KEEP);
     Sent sent = core.protocol.apply(encodedKey, undo.when(Condition.holding(bytes)), null);
     if (!sent.applied()) {
       return;
     }
+    V placeholder = core.codec.decodeValue(encodedKey, bytes);
     EventBatch<K, V> batch = core.events.batch();
     if (replaced == null) {
       batch.removed(key, placeholder);
@@ -254,8 +255,7 @@ final class Revalidation<K, V> {
       }
       LOG.debug("Refreshing stale {}", describe(encodedKey));
       V value;
-      try (var beat = heartbeat.start("the refresh of " + describe(encodedKey),
-          () -> extendLease(encodedKey, token))) {
+      try (var beat = leaseBeat("the refresh of", encodedKey, token)) {
         value = generator != null
             ? generator.generate(key,
                 new GenerationJob<>(this, key, encodedKey, grant.failedAttempts() + 1, token))
@@ -296,6 +296,11 @@ final class Revalidation<K, V> {
       Thread.currentThread().interrupt();
     }
     return closing || Thread.currentThread().isInterrupted();
+  }
+
+  /** Keeps the job record's lease of a refresh or a plain load while it runs. */
+  private Heartbeat.Beat leaseBeat(String work, byte[] encodedKey, String token) {
+    return heartbeat.start(work + " " + describe(encodedKey), () -> extendLease(encodedKey, token));
   }
 
   /** Renews the lease of a refresh or a plain load: on every beat, and when a generator shows progress. */
@@ -375,8 +380,7 @@ final class Revalidation<K, V> {
     counters.jobStarted();
     try {
       V value;
-      try (var beat = heartbeat.start("the load of " + describe(encodedKey),
-          () -> extendLease(encodedKey, token))) {
+      try (var beat = leaseBeat("the load of", encodedKey, token)) {
         value = loader.load(key);
       }
       if (value != null) {
