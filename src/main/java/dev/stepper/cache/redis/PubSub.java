@@ -46,12 +46,10 @@ public final class PubSub implements AutoCloseable {
   private final String origin;
   private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener;
   private final RedisPubSubAdapter<byte[], byte[]> listener;
-  /** Replaced only by {@link #follow}; subscribing and following hold the lock. */
+  /** Replaced only by {@link #follow}; subscribing, following and closing are synchronized. */
   private volatile StatefulRedisPubSubConnection<byte[], byte[]> connection;
-  private final Object lock = new Object();
-  /** Where the last {@link #follow} went, {@code host:port}; guarded by the lock. */
+  /** Where the last {@link #follow} went, {@code host:port}. */
   private String followed;
-  /** Guarded by the lock. */
   private boolean closed;
   /** Null on a single server, where the event channel's own subscribers are counted. */
   private final StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster;
@@ -161,13 +159,7 @@ public final class PubSub implements AutoCloseable {
    * @param handler receives each message, on the delivery thread
    * @throws javax.cache.CacheException if Redis did not confirm in time; nothing is subscribed
    */
-  public void subscribe(KeyLayout layout, Consumer<byte[]> handler) {
-    synchronized (lock) {
-      subscribeLocked(layout, handler);
-    }
-  }
-
-  private void subscribeLocked(KeyLayout layout, Consumer<byte[]> handler) {
+  public synchronized void subscribe(KeyLayout layout, Consumer<byte[]> handler) {
     String channel = layout.eventChannel();
     handlers.put(channel, handler);
     try {
@@ -190,13 +182,7 @@ public final class PubSub implements AutoCloseable {
    *
    * @param layout the cache's keys and channels
    */
-  public void unsubscribe(KeyLayout layout) {
-    synchronized (lock) {
-      unsubscribeLocked(layout);
-    }
-  }
-
-  private void unsubscribeLocked(KeyLayout layout) {
+  public synchronized void unsubscribe(KeyLayout layout) {
     String channel = layout.eventChannel();
     handlers.remove(channel);
     awaitConfirmed(connection.async().unsubscribe(utf8(channel)), "Unsubscribing from " + channel);
@@ -214,26 +200,24 @@ public final class PubSub implements AutoCloseable {
    * @param host the new master's host, as the Sentinels announced it
    * @param port its port
    */
-  void follow(String host, int port) {
-    synchronized (lock) {
-      if (closed || (host + ":" + port).equals(followed)) {
-        return;
+  synchronized void follow(String host, int port) {
+    if (closed || (host + ":" + port).equals(followed)) {
+      return;
+    }
+    followed = host + ":" + port;
+    StatefulRedisPubSubConnection<byte[], byte[]> old = connection;
+    try {
+      StatefulRedisPubSubConnection<byte[], byte[]> fresh = opener.get();
+      fresh.addListener(listener);
+      if (!handlers.isEmpty()) {
+        awaitConfirmed(fresh.async().subscribe(handlers.keySet().stream().map(PubSub::utf8)
+            .toArray(byte[][]::new)), "Subscribing to cache events on the new master");
       }
-      followed = host + ":" + port;
-      StatefulRedisPubSubConnection<byte[], byte[]> old = connection;
-      try {
-        StatefulRedisPubSubConnection<byte[], byte[]> fresh = opener.get();
-        fresh.addListener(listener);
-        if (!handlers.isEmpty()) {
-          awaitConfirmed(fresh.async().subscribe(handlers.keySet().stream().map(PubSub::utf8)
-              .toArray(byte[][]::new)), "Subscribing to cache events on the new master");
-        }
-        connection = fresh;
-        old.closeAsync();
-      } catch (RuntimeException e) {
-        // The old connection stays; it reconnects to the new master once the old one is demoted.
-        LOG.warn("Cannot move the cache event subscriptions to the new master {}:{}", host, port, e);
-      }
+      connection = fresh;
+      old.closeAsync();
+    } catch (RuntimeException e) {
+      // The old connection stays; it reconnects to the new master once the old one is demoted.
+      LOG.warn("Cannot move the cache event subscriptions to the new master {}:{}", host, port, e);
     }
   }
 
@@ -253,13 +237,7 @@ public final class PubSub implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    synchronized (lock) {
-      closeLocked();
-    }
-  }
-
-  private void closeLocked() {
+  public synchronized void close() {
     closed = true;
     handlers.clear();
     presences.clear();
