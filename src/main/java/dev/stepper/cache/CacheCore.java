@@ -32,9 +32,14 @@ final class CacheCore<K, V> {
   /** The time-to-live of values that set their own (placeholders, failure records), or null. */
   private final Function<V, Ttl> ownLifetime;
 
+  /**
+   * @param readThrough the loader for read-through, or {@code null}
+   * @param ownLifetime the time-to-live of values that set their own, or {@code null} if the
+   *     expiry policy decides for every value
+   */
   CacheCore(String name, EntryStore store, EntryCodec<K, V> codec, CacheExpiry expiry,
       Writer<K, V> writer, Loader<K, V> readThrough, CacheStatistics statistics,
-      EventDispatcher<K, V> events) {
+      EventDispatcher<K, V> events, Function<V, Ttl> ownLifetime) {
     this.name = name;
     this.store = store;
     this.codec = codec;
@@ -44,7 +49,7 @@ final class CacheCore<K, V> {
     this.protocol = new WriteProtocol(store, store.settings().timeout());
     this.statistics = statistics;
     this.events = events;
-    this.ownLifetime = Revalidation.ownLifetimes(expiry.policy(), readThrough);
+    this.ownLifetime = ownLifetime;
   }
 
   /**
@@ -61,6 +66,10 @@ final class CacheCore<K, V> {
   /** @return the value's own time-to-live, or {@code null} if the expiry policy decides */
   Ttl ownTtl(V value) {
     return ownLifetime == null ? null : ownLifetime.apply(value);
+  }
+
+  boolean contains(K key) {
+    return store.contains(codec.key(key));
   }
 
   List<byte[]> encodeKeys(List<K> keys) {

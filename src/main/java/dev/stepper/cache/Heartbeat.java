@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Renews the leases of one cache's running jobs in the background, so that a worker waiting on a
  * slow provider or loader is never taken for dead: each job beats every third of the lease while
  * it runs. A worker whose JVM dies stops beating, and its lease runs out as before. One daemon
- * thread per cache, shared by its jobs; a beat only sends one small write.
+ * thread per cache, shared by its jobs; a beat only sends one small write. The same thread runs the
+ * small clean-ups that a reader should not wait for.
  */
 final class Heartbeat {
 
@@ -55,6 +56,24 @@ final class Heartbeat {
       // The cache is closing: its jobs are being stopped, and their leases run out.
     }
     return beat;
+  }
+
+  /**
+   * Runs a small write that a reader must not wait for on the heartbeat's thread; if it fails, or
+   * the cache closes first, what it would have cleaned up expires by itself.
+   */
+  void soon(String what, Runnable chore) {
+    try {
+      timer.execute(() -> {
+        try {
+          chore.run();
+        } catch (RuntimeException e) {
+          LOG.debug("Cannot finish {} now", what, e);
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      LOG.debug("Not {}: the cache is closing", what);
+    }
   }
 
   void close() {

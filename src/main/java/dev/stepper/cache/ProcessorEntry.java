@@ -32,7 +32,6 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
   private Outcome outcome = Outcome.NONE;
 
   /**
-   * @param key the key
    * @param original the value in Redis, or {@code null}
    * @param readThrough the loader to call if the processor reads an absent value, or {@code null}
    */

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code get}, {@code getAll} and {@code containsKey}, with access expiry and read-through. */
-final class Reads<K, V> {
+final class Reads<K, V> implements ReadPath<K, V> {
 
   private final CacheCore<K, V> core;
   private final Loads<K, V> loads;
@@ -21,17 +21,16 @@ final class Reads<K, V> {
     this.loads = loads;
   }
 
-  V get(K key) {
+  @Override
+  public V get(K key) {
     long start = System.nanoTime();
     V value = lookup(List.of(key)).get(key);
     core.statistics.recordGetTime(start);
     return value;
   }
 
-  /**
-   * @return the entries found or loaded, in the order of {@code keys}; absent keys are left out
-   */
-  Map<K, V> getAll(List<K> keys) {
+  @Override
+  public Map<K, V> getAll(List<K> keys) {
     long start = System.nanoTime();
     Map<K, V> result = lookup(keys);
     core.statistics.recordGetTime(start);
@@ -90,7 +89,8 @@ final class Reads<K, V> {
     return found;
   }
 
-  boolean containsKey(K key) {
-    return core.store.contains(core.codec.key(key));
+  @Override
+  public boolean containsKey(K key) {
+    return core.contains(key);
   }
 }

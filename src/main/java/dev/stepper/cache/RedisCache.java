@@ -1,15 +1,9 @@
 package dev.stepper.cache;
 
-import dev.stepper.cache.event.EventDispatcher;
-import dev.stepper.cache.management.CacheConfigurationBean;
-import dev.stepper.cache.management.CacheStatistics;
+import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.management.MBeanRegistration;
-import dev.stepper.cache.redis.EntryStore;
-import dev.stepper.cache.redis.RedisSettings;
-import dev.stepper.cache.swr.StaleWhileRevalidate;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,60 +21,53 @@ import javax.cache.processor.EntryProcessorResult;
  * A JCache cache whose entries are Redis keys.
  *
  * <p>This class checks arguments and state, and owns the cache's lifecycle, listeners and MXBeans;
- * the operations live in {@link Reads}, {@link Writes}, {@link Removals}, {@link Loads} and
- * {@link EntryProcessing}, over the collaborators in {@link CacheCore}; reads go through
- * {@link Revalidation} when the expiry policy is {@link StaleWhileRevalidate}. Thread-safe;
- * several JVMs may share the entries.
+ * the operations live in its {@link ReadPath} ({@link Reads}, or {@link Revalidation} when the
+ * expiry policy is stale-while-revalidate), {@link Writes}, {@link Removals}, {@link Loads} and
+ * {@link EntryProcessing}, over the collaborators in {@link CacheCore}, all of them made by
+ * {@link CacheFactory}. Thread-safe; several JVMs may share the entries.
  */
 final class RedisCache<K, V> implements Cache<K, V> {
+
+  /**
+   * What {@link CacheFactory} made the cache of.
+   *
+   * @param loader the configured loader, for {@code loadAll} and closing, or {@code null}
+   * @param statisticsBean registered while statistics are enabled
+   * @param configurationBean registered while management is enabled
+   */
+  record Parts<K, V>(CacheCore<K, V> core, ReadPath<K, V> reads, Writes<K, V> writes,
+      Removals<K, V> removals, Loads<K, V> loads, EntryProcessing<K, V> processing,
+      BackgroundTasks background, Loader<K, V> loader, MBeanRegistration statisticsBean,
+      MBeanRegistration configurationBean) {}
 
   private final RedisCacheManager manager;
   private final StepperConfiguration<K, V> configuration;
   private final CacheCore<K, V> core;
   private final Loader<K, V> loader;
   private final BackgroundTasks background;
-  private final Reads<K, V> reads;
+  private final ReadPath<K, V> reads;
   private final Writes<K, V> writes;
   private final Removals<K, V> removals;
   private final Loads<K, V> loads;
   private final EntryProcessing<K, V> processing;
-  /** Stale-while-revalidate reads, or {@code null} for a cache without. */
-  private final Revalidation<K, V> revalidation;
   private final MBeanRegistration statisticsBean;
   private final MBeanRegistration configurationBean;
-  private final MBeanRegistration revalidationBean;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  RedisCache(RedisCacheManager manager, String name, StepperConfiguration<K, V> configuration,
-      EntryStore store, EntryCodec<K, V> codec) {
+  RedisCache(RedisCacheManager manager, StepperConfiguration<K, V> configuration,
+      Parts<K, V> parts) {
     this.manager = manager;
     this.configuration = configuration;
-    this.loader = configuration.getCacheLoaderFactory() == null
-        ? null : new Loader<>(configuration.getCacheLoaderFactory().create());
-    Writer<K, V> writer = configuration.isWriteThrough()
-        && configuration.getCacheWriterFactory() != null
-        ? Writer.of(configuration.getCacheWriterFactory().create()) : Writer.of(null);
-    var statistics = new CacheStatistics();
-    var events = new EventDispatcher<>(this, store, manager::pubSub, codec.keyCodec(),
-        codec.valueCodec(), manager.executor());
-    this.core = new CacheCore<>(name, store, codec,
-        new CacheExpiry(configuration.getExpiryPolicyFactory().create()), writer,
-        configuration.isReadThrough() ? loader : null, statistics, events);
-    this.background = new BackgroundTasks(manager.executor());
-    this.loads = new Loads<>(core, loader, background);
-    this.reads = new Reads<>(core, loads);
-    this.writes = new Writes<>(core);
-    this.removals = new Removals<>(core);
-    this.processing = new EntryProcessing<>(core);
-    this.revalidation = core.expiry.policy() instanceof StaleWhileRevalidate policy
-        ? new Revalidation<>(core, policy, manager.getClassLoader()) : null;
-    String managerName = RedisSettings.redact(manager.getURI());
-    this.statisticsBean = new MBeanRegistration(statistics, MBeanRegistration.STATISTICS,
-        managerName, name);
-    this.configurationBean = new MBeanRegistration(new CacheConfigurationBean(configuration),
-        MBeanRegistration.CONFIGURATION, managerName, name);
-    this.revalidationBean = revalidation == null ? null : new MBeanRegistration(
-        revalidation.counters, MBeanRegistration.REVALIDATION, managerName, name);
+    this.core = parts.core();
+    this.loader = parts.loader();
+    this.background = parts.background();
+    this.reads = parts.reads();
+    this.writes = parts.writes();
+    this.removals = parts.removals();
+    this.loads = parts.loads();
+    this.processing = parts.processing();
+    this.statisticsBean = parts.statisticsBean();
+    this.configurationBean = parts.configurationBean();
   }
 
   /** Registers the configured listeners and MXBeans; undone by {@link #close()} on failure. */
@@ -92,9 +79,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
       }
       setStatisticsEnabled(configuration.isStatisticsEnabled());
       setManagementEnabled(configuration.isManagementEnabled());
-      if (revalidationBean != null) {
-        revalidationBean.register();
-      }
+      reads.open();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -105,25 +90,13 @@ final class RedisCache<K, V> implements Cache<K, V> {
   public V get(K key) {
     checkOpen();
     Objects.requireNonNull(key, "key");
-    return revalidation == null ? reads.get(key) : revalidation.get(key);
+    return reads.get(key);
   }
 
-  /** Keys of a stale-while-revalidate cache are read one by one, each with its own flow. */
   @Override
   public Map<K, V> getAll(Set<? extends K> keys) {
     checkOpen();
-    List<K> list = requireKeys(keys);
-    if (revalidation == null) {
-      return reads.getAll(list);
-    }
-    Map<K, V> found = new LinkedHashMap<>();
-    for (K key : list) {
-      V value = revalidation.get(key);
-      if (value != null) {
-        found.put(key, value);
-      }
-    }
-    return found;
+    return reads.getAll(requireKeys(keys));
   }
 
   @Override
@@ -333,10 +306,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
       manager.forget(this);
       statisticsBean.unregister();
       configurationBean.unregister();
-      if (revalidation != null) {
-        revalidationBean.unregister();
-        revalidation.close();
-      }
+      reads.close();
       background.awaitQuiet(core.store.settings().timeout().toMillis());
     } finally {
       core.events.close();

@@ -1,7 +1,9 @@
 package dev.stepper.cache;
 
-import dev.stepper.cache.codec.Codec;
-import dev.stepper.cache.config.ConfigurationFile;
+import dev.stepper.cache.config.Redaction;
+import dev.stepper.cache.config.StepperConfiguration;
+import dev.stepper.cache.config.file.ConfigurationFile;
+import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.KeyLayout;
 import dev.stepper.cache.redis.PubSub;
 import dev.stepper.cache.redis.RedisConnector;
@@ -71,7 +73,7 @@ final class RedisCacheManager implements CacheManager {
       thread.setContextClassLoader(classLoader);
       return thread;
     });
-    LOG.debug("Cache manager for {} (key prefix '{}')", RedisSettings.redact(uri),
+    LOG.debug("Cache manager for {} (key prefix '{}')", Redaction.redact(uri),
         connector.settings().prefix());
   }
 
@@ -92,12 +94,12 @@ final class RedisCacheManager implements CacheManager {
           manager.createCache(name, file.cache(name));
         } catch (RuntimeException e) {
           manager.close();
-          throw new CacheException("Stepper Cache configuration " + RedisSettings.redact(uri)
+          throw new CacheException("Stepper Cache configuration " + Redaction.redact(uri)
               + " at 'caches." + name + "': the cache could not be created: " + e.getMessage(), e);
         }
       }
       LOG.info("Cache manager from {}: Redis {}, key prefix '{}', caches {}",
-          RedisSettings.redact(uri), file.redisSettings().address(),
+          Redaction.redact(uri), file.redisSettings().address(),
           file.redisSettings().prefix(), file.cacheNames());
     }
     return manager;
@@ -129,7 +131,7 @@ final class RedisCacheManager implements CacheManager {
     checkOpen();
     Objects.requireNonNull(cacheName, "cacheName");
     Objects.requireNonNull(configuration, "configuration");
-    StepperConfiguration<K, V> copy = StepperConfiguration.copyOf(withFileDefaults(configuration));
+    StepperConfiguration<K, V> copy = copyOf(withFileDefaults(configuration));
     if (!copy.isStoreByValue()) {
       throw new UnsupportedOperationException("Cache " + cacheName + " asks for store-by-reference,"
           + " which a Redis-backed cache cannot offer: keys and values always travel as bytes."
@@ -142,7 +144,7 @@ final class RedisCacheManager implements CacheManager {
         throw new CacheException("Cache " + cacheName + " already exists in this cache manager;"
             + " use getCache(\"" + cacheName + "\") to get it");
       }
-      RedisCache<K, V> cache = newCache(cacheName, copy);
+      RedisCache<K, V> cache = CacheFactory.create(this, cacheName, copy);
       caches.put(cacheName, cache);
       try {
         cache.open();
@@ -152,6 +154,17 @@ final class RedisCacheManager implements CacheManager {
       }
       return cache;
     }
+  }
+
+  /** An independent copy of any configuration; a basic one gives its types and store-by-value. */
+  private static <K, V> StepperConfiguration<K, V> copyOf(Configuration<K, V> configuration) {
+    if (configuration instanceof CompleteConfiguration<K, V> complete) {
+      return new StepperConfiguration<>(complete);
+    }
+    var copy = new StepperConfiguration<K, V>();
+    copy.setTypes(configuration.getKeyType(), configuration.getValueType());
+    copy.setStoreByValue(configuration.isStoreByValue());
+    return copy;
   }
 
   /**
@@ -167,15 +180,6 @@ final class RedisCacheManager implements CacheManager {
             ? new MutableConfiguration<>(complete).equals(new MutableConfiguration<>())
             : configuration.isStoreByValue());
     return bare ? (Configuration<K, V>) file.defaults() : configuration;
-  }
-
-  private <K, V> RedisCache<K, V> newCache(String cacheName, StepperConfiguration<K, V> config) {
-    KeyLayout layout = KeyLayout.of(connector.settings().prefix(), cacheName);
-    Codec<K> keys = config.effectiveKeyCodec().create(config.getKeyType(), classLoader);
-    Codec<V> values = config.effectiveValueCodec().create(config.getValueType(), classLoader);
-    var codec = new EntryCodec<>(cacheName, layout, config.getKeyType(), config.getValueType(),
-        keys, values);
-    return new RedisCache<>(this, cacheName, config, connector.store(layout), codec);
   }
 
   @Override
@@ -226,7 +230,7 @@ final class RedisCacheManager implements CacheManager {
     if (cache != null) {
       cache.close();
     }
-    Removals.clear(connector.store(KeyLayout.of(connector.settings().prefix(), cacheName)));
+    Removals.clear(store(KeyLayout.of(keyPrefix(), cacheName)));
   }
 
   @Override
@@ -251,6 +255,14 @@ final class RedisCacheManager implements CacheManager {
 
   void forget(RedisCache<?, ?> cache) {
     caches.remove(cache.getName(), cache);
+  }
+
+  String keyPrefix() {
+    return connector.settings().prefix();
+  }
+
+  EntryStore store(KeyLayout layout) {
+    return connector.store(layout);
   }
 
   PubSub pubSub() {
@@ -293,7 +305,7 @@ final class RedisCacheManager implements CacheManager {
 
   private void checkOpen() {
     if (closed.get()) {
-      throw new IllegalStateException("The cache manager for " + RedisSettings.redact(uri)
+      throw new IllegalStateException("The cache manager for " + Redaction.redact(uri)
           + " is closed");
     }
   }

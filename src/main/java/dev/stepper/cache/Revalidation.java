@@ -2,9 +2,12 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.management.MBeanRegistration;
 import dev.stepper.cache.management.RevalidationStatistics;
 import dev.stepper.cache.redis.Condition;
+import dev.stepper.cache.redis.JobQueue;
 import dev.stepper.cache.redis.JobRecords;
+import dev.stepper.cache.redis.PubSub;
 import dev.stepper.cache.redis.TimedValue;
 import dev.stepper.cache.redis.Ttl;
 import dev.stepper.cache.redis.Write;
@@ -12,15 +15,19 @@ import dev.stepper.cache.swr.BackgroundLoader;
 import dev.stepper.cache.swr.EntryState;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoaderException;
 import org.slf4j.Logger;
@@ -38,12 +45,19 @@ import org.slf4j.LoggerFactory;
  * entry's lease in {@link JobRecords}, which also keeps failures until their retry time.
  * Within a JVM, a stale entry is handed to the job executor once, not once per read, so that the
  * read path stays one round trip and one map lookup.
+ *
+ * <p>A miss's generation is queued in Redis ({@link JobQueue}) in the same round trip that stores
+ * its placeholder, and run by whichever JVM's {@link JobWorkers} take it first; a JVM without job
+ * threads only serves and enqueues, its stale entries' refreshes included. A JVM with job threads
+ * refreshes the stale entries it reads itself, under the entry's lease.
  */
-final class Revalidation<K, V> {
+final class Revalidation<K, V> implements ReadPath<K, V> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Revalidation.class);
   private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final int MAX_BACKED_OFF = 10_000;
+  /** A queued job whose workers died this often is recorded as failed instead of run again. */
+  private static final int MAX_DELIVERIES = 3;
 
   final CacheCore<K, V> core;
   final StaleWhileRevalidate policy;
@@ -52,7 +66,13 @@ final class Revalidation<K, V> {
   /** The loader as a background loader, or {@code null} if it is a plain one. */
   final BackgroundLoader<K, V> generator;
   private final JobRecords records;
-  final JobExecutor jobs;
+  final JobQueue queue;
+  /** This JVM's job threads, or {@code null} if the cache has none here (a web-only JVM). */
+  private final JobExecutor jobs;
+  /** This JVM's workers of the queue, or {@code null} without job threads. */
+  private final JobWorkers workers;
+  private final Supplier<PubSub> pubSub;
+  final BudgetedCalls calls;
   final RevalidationStatistics counters = new RevalidationStatistics();
   /**
    * The stale entries this JVM has handed to the job executor, each until its lease ends: a
@@ -67,20 +87,53 @@ final class Revalidation<K, V> {
   private final Map<ByteBuffer, Instant> backedOff = new ConcurrentHashMap<>();
   /** Keeps the leases of this JVM's running jobs while they run. */
   final Heartbeat heartbeat;
+  private final MBeanRegistration countersBean;
   private volatile boolean closing;
 
-  Revalidation(CacheCore<K, V> core, StaleWhileRevalidate policy, ClassLoader classLoader) {
+  /**
+   * @param pubSub the manager's pub/sub connection, on which queued jobs wake the workers
+   * @param managerName the manager's URI, its password hidden, for the budgets' MXBeans
+   */
+  Revalidation(CacheCore<K, V> core, StaleWhileRevalidate policy, ClassLoader classLoader,
+      Supplier<PubSub> pubSub, String managerName) {
     this.core = core;
     this.policy = policy;
     this.loader = core.readThrough;
     this.generator = loader != null && loader.target() instanceof BackgroundLoader<K, V> b
         ? b : null;
     this.records = core.store.jobRecords();
-    this.jobs = new JobExecutor(core.name, policy.jobThreads(), policy.jobQueue(), classLoader);
+    this.queue = core.store.jobQueue();
+    this.pubSub = pubSub;
+    this.calls = new BudgetedCalls(core.name, managerName, core.store.callBudgets(), queue);
     this.heartbeat = new Heartbeat(core.name, policy.lease());
+    this.countersBean = new MBeanRegistration(counters, MBeanRegistration.REVALIDATION,
+        managerName, core.name);
+    if (policy.jobThreads() > 0 && loader != null) {
+      this.jobs = new JobExecutor(core.name, policy.jobThreads(), policy.jobQueue(), classLoader);
+      this.workers = new JobWorkers(core.name, queue, jobs, policy.jobThreads(), this::runQueued,
+          policy.lease());
+    } else {
+      this.jobs = null;
+      this.workers = null;
+    }
   }
 
-  V get(K key) {
+  /** Registers the MXBean and starts this JVM's workers, if the cache has job threads here. */
+  @Override
+  public void open() {
+    countersBean.register();
+    if (workers != null) {
+      workers.start(pubSub.get(), core.store.layout().jobChannel());
+    }
+  }
+
+  /** @return the queue consumer name of this JVM's workers */
+  String consumer() {
+    return workers.consumer();
+  }
+
+  @Override
+  public V get(K key) {
     long start = System.nanoTime();
     byte[] encodedKey = core.codec.key(key);
     TimedValue found = core.store.getWithTtl(encodedKey);
@@ -88,7 +141,7 @@ final class Revalidation<K, V> {
     if (found == null) {
       core.statistics.recordMisses(1);
       value = loader == null ? null
-          : generator != null ? startJob(key, encodedKey, Condition.ABSENT, 1)
+          : generator != null ? startJob(key, encodedKey, null, 1)
           : loadUnderLease(key, encodedKey);
     } else {
       core.statistics.recordHits(1);
@@ -96,6 +149,24 @@ final class Revalidation<K, V> {
     }
     core.statistics.recordGetTime(start);
     return value;
+  }
+
+  /** Each key with its own flow, one by one. */
+  @Override
+  public Map<K, V> getAll(List<K> keys) {
+    Map<K, V> found = new LinkedHashMap<>();
+    for (K key : keys) {
+      V value = get(key);
+      if (value != null) {
+        found.put(key, value);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public boolean containsKey(K key) {
+    return core.contains(key);
   }
 
   private V serve(K key, byte[] encodedKey, TimedValue found) {
@@ -113,14 +184,14 @@ final class Revalidation<K, V> {
         }
         LOG.info("The generation of {} outlived its lease ({}); starting another",
             describe(encodedKey), state.until());
-        return startJob(key, encodedKey, Condition.holding(found.bytes()), 1);
+        return startJob(key, encodedKey, found.bytes(), 1);
       }
       case FAILED -> {
         if (waiting) {
           counters.backoffHit();
           return value;
         }
-        return startJob(key, encodedKey, Condition.holding(found.bytes()),
+        return startJob(key, encodedKey, found.bytes(),
             state.failedAttempts() + 1);
       }
       default -> {
@@ -134,37 +205,131 @@ final class Revalidation<K, V> {
   }
 
   /**
-   * Stores a placeholder where {@code condition} holds and hands its generation to the job
-   * executor; if another caller got there first, returns what it stored instead.
+   * Stores a placeholder in place of {@code replacing} (nothing, a dead job's placeholder or an
+   * expired failure) and queues its generation in Redis, in one round trip; if another caller got
+   * there first, returns what it stored instead.
    */
-  private V startJob(K key, byte[] encodedKey, Condition condition, int attempt) {
-    GenerationJob<K, V> job = new GenerationJob<>(this, key, encodedKey, attempt, null);
+  private V startJob(K key, byte[] encodedKey, byte[] replacing, int attempt) {
+    GenerationJob<K, V> job = GenerationJob.queued(this, key, encodedKey, attempt);
     V placeholder = generator.placeholder(key, job);
-    Write write = core.set(placeholder);
-    Sent sent = core.protocol.apply(encodedKey,
-        write.when(condition).returningPrevious(true), null);
+    Condition condition = replacing == null ? Condition.ABSENT : Condition.holding(replacing);
+    Write write = core.set(placeholder).when(condition).returningPrevious(true);
+    JobQueue.Enqueued enqueued;
+    try {
+      enqueued = queue.writeAndEnqueue(encodedKey, write, policy.jobQueue(),
+          job.fields(write.value()));
+    } catch (RuntimeException e) {
+      // the placeholder may be stored while its job is not queued: no reader should wait on it
+      try {
+        withdraw(key, encodedKey, write.value(), replacing);
+      } catch (RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
+    }
+    Sent sent = new Sent(write, enqueued.write());
+    if (!sent.applied() && Arrays.equals(sent.previous(), write.value())) {
+      // the worker that took the job before the write arrived stored this placeholder for it
+      counters.jobStarted();
+      return placeholder;
+    }
     if (!sent.applied()) {
+      if (enqueued.id() != null) {
+        // not ours to run: dropped off the reader's path, a worker would only drop it too
+        heartbeat.soon("dropping the unneeded job of " + describe(encodedKey),
+            () -> queue.done(enqueued.id()));
+      }
       if (sent.previous() == null) {
         // what we meant to replace is gone already: compete for the empty entry instead
-        return condition == Condition.ABSENT ? null
-            : startJob(key, encodedKey, Condition.ABSENT, attempt);
+        return replacing == null ? null : startJob(key, encodedKey, null, attempt);
       }
       counters.singleFlightWait();
       return core.codec.decodeValue(encodedKey, sent.previous());
     }
     announce(key, placeholder, encodedKey, sent);
-    byte[] bytes = write.value();
-    job.placed(bytes, sent.previous());
-    counters.jobStarted();
-    LOG.debug("Generating {} (attempt {}, job {})", describe(encodedKey), attempt, job.id());
-    if (!jobs.submit(job::run)) {
+    if (enqueued.id() == null) {
       counters.jobRejected();
-      withdraw(key, encodedKey, bytes, sent.previous());
+      withdraw(key, encodedKey, write.value(), sent.previous());
       throw new CacheLoaderException("Cannot generate " + describe(encodedKey) + ": the job"
-          + " executor of cache " + core.name + " (" + jobs.capacity() + ") is full or closed."
-          + " Retry later, or raise StaleWhileRevalidate.jobThreads/jobQueue");
+          + " queue of cache " + core.name + " holds " + policy.jobQueue() + " jobs that no"
+          + " worker has taken yet. Retry later, add workers (JVMs whose cache has job threads),"
+          + " or raise StaleWhileRevalidate.jobQueue (job-queue in the configuration file)");
+    }
+    counters.jobStarted();
+    LOG.debug("Queued the generation of {} (attempt {}, job {})", describe(encodedKey), attempt,
+        job.id());
+    if (workers != null) {
+      workers.wake();
     }
     return placeholder;
+  }
+
+  /**
+   * Runs a message a worker took: a miss's generation, or the refresh a JVM without job threads
+   * asked for. Its message is removed once done (or handed back, when closing stops the job).
+   */
+  private void runQueued(JobQueue.Message message) {
+    byte[] encodedKey = message.fields().get(GenerationJob.KEY);
+    List<K> keys = encodedKey == null ? List.of()
+        : core.codec.decodeKeys(List.of(encodedKey)).keys();
+    if (keys.isEmpty()) {
+      LOG.warn("Cache {}: dropping a queued job that names no key of this cache", core.name);
+      doneWith(message);
+      return;
+    }
+    K key = keys.get(0);
+    try {
+      if (GenerationJob.REFRESH.equals(text(message.fields().get(GenerationJob.KIND)))) {
+        refreshQueued(key, encodedKey);
+        doneWith(message);
+        return;
+      }
+      GenerationJob<K, V> job = GenerationJob.taken(this, key, encodedKey, message);
+      if (!job.take()) {
+        LOG.debug("Dropping queued job {} of {}: the entry holds something else now", job.id(),
+            describe(encodedKey));
+        doneWith(message);
+        return;
+      }
+      if (message.deliveries() > MAX_DELIVERIES) {
+        job.fail(new CacheLoaderException("The workers that took job " + job.id() + " stopped"
+            + " without finishing it " + (message.deliveries() - 1) + " times"));
+        doneWith(message);
+        return;
+      }
+      job.run();
+    } catch (RuntimeException e) {
+      // Redis failed around the job; the message is taken again once its lease runs out
+      LOG.warn("Cannot run the queued job of {}: {}", describe(encodedKey), e.toString());
+    }
+  }
+
+  /** Removes a message whose job is over; if Redis is away, a worker drops it after the lease. */
+  void doneWith(JobQueue.Message message) {
+    if (message == null) {
+      return;
+    }
+    try {
+      despiteInterrupt(() -> queue.done(message.id()));
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot remove finished job message {}: {}", message.id(), e.toString());
+    }
+  }
+
+  private void refreshQueued(K key, byte[] encodedKey) {
+    TimedValue found = core.store.getWithTtl(encodedKey);
+    if (found == null || !found.expires()
+        || !policy.isStale(Duration.ofMillis(found.remainingMillis()))) {
+      return; // gone, or refreshed since it was queued
+    }
+    V value = core.codec.decodeValue(encodedKey, found.bytes());
+    if (generator == null || generator.stateOf(value).kind() == EntryState.Kind.READY) {
+      refresh(key, encodedKey, found.bytes());
+    }
+  }
+
+  private static String text(byte[] bytes) {
+    return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
   }
 
   /**
@@ -206,6 +371,10 @@ final class Revalidation<K, V> {
       counters.singleFlightWait();
       return;
     }
+    if (jobs == null) {
+      queueRefresh(encodedKey);
+      return;
+    }
     boolean submitted = jobs.submit(() -> {
       try {
         Instant notBefore = refresh(key, encodedKey, staleBytes);
@@ -228,6 +397,21 @@ final class Revalidation<K, V> {
       counters.jobRejected();
       LOG.debug("Not refreshing stale {}: the job executor is full or closed", describe(encodedKey));
     }
+  }
+
+  /**
+   * Asks the workers of other JVMs to refresh a stale entry, off the reader's path. The entry
+   * stays marked as refreshing here until its lease ends: the refresh runs elsewhere, unseen.
+   */
+  private void queueRefresh(byte[] encodedKey) {
+    Map<String, byte[]> fields = Map.of(GenerationJob.KIND,
+        GenerationJob.REFRESH.getBytes(StandardCharsets.UTF_8), GenerationJob.KEY, encodedKey);
+    heartbeat.soon("queueing the refresh of " + describe(encodedKey), () -> {
+      if (queue.enqueue(policy.jobQueue(), fields) == null) {
+        counters.jobRejected();
+        LOG.debug("Not refreshing stale {}: the job queue is full", describe(encodedKey));
+      }
+    });
   }
 
   /**
@@ -258,7 +442,7 @@ final class Revalidation<K, V> {
       try (var beat = leaseBeat("the refresh of", encodedKey, token)) {
         value = generator != null
             ? generator.generate(key,
-                new GenerationJob<>(this, key, encodedKey, grant.failedAttempts() + 1, token))
+                GenerationJob.refresh(this, key, encodedKey, grant.failedAttempts() + 1, token))
             : loader.load(key);
       }
       if (value == null) {
@@ -467,9 +651,19 @@ final class Revalidation<K, V> {
     };
   }
 
-  void close() {
+  /**
+   * Stops taking queued jobs, then lets the running ones finish within the timeout; those still
+   * running are interrupted and hand their jobs back to the queue.
+   */
+  @Override
+  public void close() {
+    countersBean.unregister();
     closing = true;
-    jobs.close(core.store.settings().timeout().toMillis());
+    if (workers != null) {
+      workers.stop(pubSub.get(), core.store.layout().jobChannel());
+      jobs.close(core.store.settings().timeout().toMillis());
+    }
     heartbeat.close();
+    calls.close();
   }
 }

@@ -1,6 +1,6 @@
 package dev.stepper.cache;
 
-import dev.stepper.cache.config.ConfigurationFile;
+import dev.stepper.cache.config.file.ConfigurationFile;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;

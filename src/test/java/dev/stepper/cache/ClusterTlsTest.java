@@ -3,14 +3,18 @@ package dev.stepper.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.stepper.cache.testing.ManagerFixture;
 import dev.stepper.cache.testing.RedisCluster;
 import dev.stepper.cache.testing.RedisEndpoint;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import javax.cache.Cache;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code rediss://} seed nodes of a Redis Cluster whose nodes speak TLS to each other: the manager
  * learns the TLS ports from the cluster and serves one cache over every shard through them.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 @Timeout(60)
 class ClusterTlsTest {
 

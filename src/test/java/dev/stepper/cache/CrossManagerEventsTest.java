@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stepper.cache.EventRecorder.Seen;
+import dev.stepper.cache.testing.EventRecorder;
+import dev.stepper.cache.testing.EventRecorder.Seen;
+import dev.stepper.cache.testing.ManagerFixture;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package dev.stepper.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.stepper.cache.testing.ManagerFixture;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
 import java.net.URI;

@@ -3,7 +3,11 @@ package dev.stepper.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,6 +15,7 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * others' keys alone, even when a cache name contains the separator or glob characters. The keys
  * themselves are inspected on a private {@code redis-server}.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 @Timeout(30)
 class CrossManagerIsolationTest {
 

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stepper.cache.testing.EventRecorder;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.RawRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.stepper.cache;
 
-import static dev.stepper.cache.RawRedis.utf8;
+import static dev.stepper.cache.testing.RawRedis.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.codec.Codecs;
+import dev.stepper.cache.config.StepperConfiguration;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.RawRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.net.URI;
 import java.util.Arrays;
 import javax.cache.Cache;

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,6 +21,7 @@ import java.util.Set;
 import javax.cache.Cache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code remove()} after a {@code hasNext()} that fetched the next SCAN batch still removes the
  * entry {@code next()} returned. A server of its own lets the test count the SCAN calls.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 @Timeout(30)
 class IteratorRemoveTest {
 

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
@@ -26,6 +30,7 @@ import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,6 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * stores exactly the requested keys that have values. A server of its own makes the SCAN batches
  * of one cache's keys only.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 @Timeout(30)
 class LoaderWriterEdgeCasesTest {
 

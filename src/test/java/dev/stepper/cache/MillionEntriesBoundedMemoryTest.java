@@ -3,6 +3,9 @@ package dev.stepper.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.stepper.cache.codec.Codecs;
+import dev.stepper.cache.config.StepperConfiguration;
+import dev.stepper.cache.testing.PrivateRedis;
+import dev.stepper.cache.testing.RedisTest;
 import io.lettuce.core.ScriptOutputType;
 import java.net.URI;
 import java.util.Iterator;
@@ -10,6 +13,7 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * SCAN batch at a time. Runs in its own surefire execution with {@code -Xmx64m}, where holding the
  * keys (let alone the entries) at once would run out of memory.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 class MillionEntriesBoundedMemoryTest {
 
   private static final int ENTRIES = 1_000_000;

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
+import dev.stepper.cache.testing.RawRedis;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import io.lettuce.core.KillArgs;
 import java.net.URI;
 import java.time.Duration;
@@ -23,6 +28,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.MutableEntry;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * to see these tests catch it). Lettuce 7.x cancels them under {@code REJECT_COMMANDS} even when
  * it reconnects by itself, so there the tests guard the outcome rather than reproduce the bug.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 @Timeout(60)
 class NoReplayAfterDisconnectTest {
 

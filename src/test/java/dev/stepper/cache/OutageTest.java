@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
+import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisServerProcess;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,6 +23,7 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.function.Executable;
  * that the caches work again on their own once Redis is back. Each test owns its redis-server, so
  * killing it disturbs nobody.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 class OutageTest {
 
   private static final Duration TIMEOUT = Duration.ofMillis(500);

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * attempt failed, while the connection is retried at spaced intervals shared by all of them; and
  * that the caches work again soon after Redis is back.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 @Timeout(60)
 class ReconnectBackoffTest {
 

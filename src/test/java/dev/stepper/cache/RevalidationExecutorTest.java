@@ -13,9 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stepper.cache.EventRecorder.Seen;
 import dev.stepper.cache.RevalidationFixture.Generator;
 import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.EventRecorder;
+import dev.stepper.cache.testing.EventRecorder.Seen;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The job executor is bounded: a generation it has no room for fails the read at once and leaves
+ * The job queue is bounded: a generation it has no room for fails the read at once and leaves
  * no placeholder behind. Closing the manager does not wait for a job without bound, and the cache
  * is closed afterwards.
  */
@@ -35,20 +36,21 @@ import org.junit.jupiter.api.Timeout;
 class RevalidationExecutorTest extends RevalidationTestBase {
 
   @Test
-  void aFullExecutorRefusesTheGenerationAndWithdrawsItsPlaceholder() throws Exception {
+  void aFullQueueRefusesTheGenerationAndWithdrawsItsPlaceholder() throws Exception {
     var generator = new Generator().answering((key, job, call) -> {
       gate.pass();
       return "value of " + key;
     });
     Cache<String, String> cache = fixture.manager(uri).createCache(CACHE,
-        config(longWindows().jobThreads(1).jobQueue(0), generator));
-    EventRecorder events = EventRecorder.registerOn(cache);
+        config(longWindows().jobThreads(1).jobQueue(1), generator));
     assertTrue(isPending(cache.get("a")));
     Await.until(WAIT, "the only job thread to be busy", () -> generator.calls().size() == 1);
+    assertTrue(isPending(cache.get("queued")), "one job may wait in the queue");
+    EventRecorder events = EventRecorder.registerOn(cache);
 
     var refused = assertThrows(CacheLoaderException.class, () -> cache.get("b"));
 
-    assertTrue(refused.getMessage().contains("jobThreads")
+    assertTrue(refused.getMessage().contains("job-queue")
         && refused.getMessage().contains("jobQueue"), refused.getMessage());
     assertEquals(-2, pttl(raw, entryKey(prefix, "b")), "the placeholder of b is withdrawn");
     assertEquals(1, revalidation(uri, "JobsRejected"));
@@ -65,7 +67,8 @@ class RevalidationExecutorTest extends RevalidationTestBase {
 
     gate.open();
     Await.until(WAIT, "a's value", () -> "value of a".equals(cache.get("a")));
-    // with the thread free again, b gets its turn
+    Await.until(WAIT, "the queued value", () -> "value of queued".equals(cache.get("queued")));
+    // with the queue free again, b gets its turn
     assertTrue(isPending(cache.get("b")));
     Await.until(WAIT, "b's value", () -> "value of b".equals(cache.get("b")));
   }

@@ -8,6 +8,8 @@ import dev.stepper.cache.swr.Backoff;
 import dev.stepper.cache.swr.EntryState;
 import dev.stepper.cache.swr.Job;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
+import dev.stepper.cache.testing.RawRedis;
+import dev.stepper.cache.testing.StringCaches;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;

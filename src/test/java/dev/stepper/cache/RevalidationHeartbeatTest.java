@@ -16,8 +16,10 @@ import dev.stepper.cache.report.Report;
 import dev.stepper.cache.report.ReportCache;
 import dev.stepper.cache.report.ReportKey;
 import dev.stepper.cache.report.ReportProvider;
+import dev.stepper.cache.report.ReportProviders;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
 import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.RawRedis;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -165,7 +167,7 @@ class RevalidationHeartbeatTest extends RevalidationTestBase {
   }
 
   /** Reads the process's output until a line equals the text, within {@link #WAIT}. */
-  private static void awaitLine(Process process, String text) throws Exception {
+  static void awaitLine(Process process, String text) throws Exception {
     var reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
         StandardCharsets.UTF_8));
     var output = new StringBuilder();

@@ -38,10 +38,11 @@ class RevalidationSettingsTest {
   }
 
   @Test
-  void theJobExecutorNeedsAThreadAndANonNegativeQueue() {
-    refused(() -> BASE.jobThreads(0), "jobThreads");
-    refused(() -> BASE.jobQueue(-1), "jobQueue");
-    assertEquals(0, BASE.jobThreads(1).jobQueue(0).jobQueue());
+  void aJvmMayHaveNoJobThreadsButTheQueueMustHoldAJob() {
+    refused(() -> BASE.jobThreads(-1), "jobThreads");
+    assertEquals(0, BASE.jobThreads(0).jobThreads(), "a web-only JVM leaves jobs to workers");
+    refused(() -> BASE.jobQueue(0), "jobQueue");
+    assertEquals(1, BASE.jobQueue(1).jobQueue());
   }
 
   @Test

@@ -126,9 +126,10 @@ class RevalidationShutdownAndLeaseTest extends RevalidationTestBase {
     });
     Cache<String, String> worker = fixture.separateManager(withTimeout("500ms"))
         .createCache(CACHE, config(longWindows(), generator));
-    Cache<String, String> reader = fixture.separateCache(uri, CACHE, config(longWindows(), generator));
     assertTrue(isPending(worker.get("k")));
     Await.until(WAIT, "the job to start", () -> generator.calls().size() == 1);
+    // Only now: any manager's workers may take a queued job, and this one must run on the worker.
+    Cache<String, String> reader = fixture.separateCache(uri, CACHE, config(longWindows(), generator));
 
     worker.getCacheManager().close(); // a deploy: waits 500 ms, interrupts, hands the job back
     long closed = System.nanoTime();

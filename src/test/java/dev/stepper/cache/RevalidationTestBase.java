@@ -1,6 +1,8 @@
 package dev.stepper.cache;
 
 import dev.stepper.cache.RevalidationFixture.Gate;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.RawRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
 import java.net.URI;

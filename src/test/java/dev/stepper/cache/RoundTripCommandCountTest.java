@@ -3,7 +3,13 @@ package dev.stepper.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stepper.cache.testing.EventRecorder;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
+import dev.stepper.cache.testing.RawRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +28,7 @@ import javax.cache.expiry.Duration;
 import javax.cache.expiry.TouchedExpiryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * constant {@code javax.cache.expiry} policies, a probe more for any other policy, and no event
  * traffic at all unless another manager listens.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 @Timeout(30)
 class RoundTripCommandCountTest {
 
@@ -244,6 +252,32 @@ class RoundTripCommandCountTest {
 
     assertSent(Map.of("evalsha", 2L), callsOf(() -> cache.put("k", "v")));
     assertSent(Map.of("evalsha", 2L), callsOf(() -> cache.put("k", "v2")));
+  }
+
+  // --------------------------------------------------------------- stale-while-revalidate
+
+  @Test
+  void aMissIsAReadThenItsPlaceholderAndItsJobSentTogether() {
+    // A manager without job threads, so that no worker's polling shows in the count.
+    var generator = new RevalidationFixture.Generator();
+    var config = RevalidationFixture.config(RevalidationFixture.longWindows().jobThreads(0),
+        generator);
+    Cache<String, String> cache = managerA.createCache("swr", config);
+    cache.get("warm-up"); // loads the read, write and queue scripts, and makes the queue
+
+    Map<String, Long> calls = callsOf(() -> cache.get("k"));
+
+    // Two round trips: the read script, then the write script and the queue script in one
+    // pipeline (JobQueue.writeAndEnqueue); everything else is what those scripts run.
+    assertEquals(3L, calls.get("evalsha"), "script calls: " + calls);
+    Map<String, Long> sent = new TreeMap<>(calls);
+    sent.keySet().removeAll(Set.of("evalsha", "get", "pttl", "xadd", "xlen", "xpending",
+        "xgroup|create", "exists"));
+    sent.keySet().removeAll(SCRIPT_ONLY);
+    assertEquals(Map.of(), sent, "commands outside the three scripts: " + calls);
+    assertEquals(0, generator.calls().size(), "nothing generated here: a worker's job");
+    System.out.printf("Round trips: a stale-while-revalidate miss, 2 round trips, ran %s%n",
+        calls);
   }
 
   // ------------------------------------------------------------------------------ helpers

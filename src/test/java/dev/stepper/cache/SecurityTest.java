@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.codec.Codecs;
+import dev.stepper.cache.config.StepperConfiguration;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisServerProcess;
 import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.ByteArrayOutputStream;

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.abort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisServerProcess;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +32,7 @@ import javax.cache.CacheException;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Certificates are made at test time with {@code openssl}; without it, or without a
  * redis-server built with TLS, the tests are skipped saying so.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 class SecurityTlsTest {
 
   private static final String HOST = "127.0.0.1";

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.EventRecorder;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.RawRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisSentinel;
 import dev.stepper.cache.testing.RedisServerProcess;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +29,7 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,6 +41,7 @@ import org.junit.jupiter.api.Timeout;
  * master, and closing the manager leaves no thread of the provider or of Lettuce behind. The
  * recovery times are printed for the record.
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 @Timeout(60)
 class SentinelTest {
 

@@ -3,6 +3,9 @@ package dev.stepper.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
+import dev.stepper.cache.testing.StringCaches;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
+import dev.stepper.cache.testing.RawRedis;
+import dev.stepper.cache.testing.RedisTest;
+import dev.stepper.cache.testing.StringCaches;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +18,7 @@ import javax.cache.Cache;
 import javax.cache.CacheException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * does it fails within the timeout, saying that a failover could lose it. A private master and a
  * private replica of it ({@code REPLICAOF}).
  */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 @Timeout(60)
 class WaitForReplicasTest {
 

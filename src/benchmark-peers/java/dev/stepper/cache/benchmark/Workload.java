@@ -1,7 +1,7 @@
 package dev.stepper.cache.benchmark;
 
-import dev.stepper.cache.StepperConfiguration;
 import dev.stepper.cache.codec.Codecs;
+import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.testing.RedisEndpoint;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;

@@ -47,6 +47,18 @@ public final class Codecs {
     return StringFactory.INSTANCE;
   }
 
+  /**
+   * The key codec a cache uses unless told otherwise: keys declared as {@code String} are their
+   * text, so that their Redis keys read as written.
+   *
+   * @param keyType the declared key type
+   * @param otherwise the codec for every other key type
+   * @return the factory
+   */
+  public static CodecFactory defaultForKeys(Class<?> keyType, CodecFactory otherwise) {
+    return keyType == String.class ? string() : otherwise;
+  }
+
   private record JdkFactory(List<String> allowed) implements CodecFactory {
     private static final long serialVersionUID = 1L;
 

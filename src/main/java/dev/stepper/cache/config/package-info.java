@@ -1,15 +1,12 @@
 /**
- * The declarative configuration file: a YAML document, named by a cache manager's URI
- * ({@code classpath:stepper-cache.yaml}, {@code file:…}) or found on the class path as
- * {@value dev.stepper.cache.config.ConfigurationFile#DEFAULT_NAME}, that says where Redis is and
- * which caches exist, with their types, codecs, expiry, loader and writer.
+ * How caches and cache managers are configured, beneath everything that reads or applies a
+ * configuration: {@link dev.stepper.cache.config.StepperConfiguration} (a {@code
+ * MutableConfiguration} that also chooses codecs), the one duration grammar that manager URIs and
+ * configuration files share ({@link dev.stepper.cache.config.Durations}), and {@link
+ * dev.stepper.cache.config.Redaction}, which keeps the password of a manager URI out of every
+ * message, log line and MXBean name. The YAML file itself is read in {@code config.file}.
  *
- * <p>{@link dev.stepper.cache.config.ConfigurationFile} is the one public type; the cache manager
- * reads the file through it. The file is bound strictly (unknown keys and duplicate keys are
- * errors) and every error names the file, the key and what was expected.
- *
- * <p>Builds on the public API only: {@link dev.stepper.cache.StepperConfiguration}, {@code codec},
- * {@code swr} and {@code report} (for report generators), with Jackson's YAML module for parsing;
- * from {@code redis} only the URI redaction, so that no message repeats a password.
+ * <p>Public API. Depends on {@code javax.cache} and {@code codec} only, so that {@code report},
+ * {@code config.file} and {@code redis} can all build on it.
  */
 package dev.stepper.cache.config;

@@ -33,35 +33,21 @@ public class EventBatch<K, V> {
     return (EventBatch<K, V>) NONE;
   }
 
-  /**
-   * @param key the key
-   * @param value the new value
-   */
   public void created(K key, V value) {
     add(EventType.CREATED, key, value, null);
   }
 
-  /**
-   * @param key the key
-   * @param value the new value
-   * @param oldValue the value before, or {@code null} if not fetched
-   */
+  /** @param oldValue the value before, or {@code null} if not fetched */
   public void updated(K key, V value, V oldValue) {
     add(EventType.UPDATED, key, value, oldValue);
   }
 
-  /**
-   * @param key the key
-   * @param oldValue the value removed, or {@code null} if not fetched
-   */
+  /** @param oldValue the value removed, or {@code null} if not fetched */
   public void removed(K key, V oldValue) {
     add(EventType.REMOVED, key, oldValue, oldValue);
   }
 
-  /**
-   * @param key the key
-   * @param oldValue the value that expired, or {@code null} if not fetched
-   */
+  /** @param oldValue the value that expired, or {@code null} if not fetched */
   public void expired(K key, V oldValue) {
     add(EventType.EXPIRED, key, oldValue, oldValue);
   }

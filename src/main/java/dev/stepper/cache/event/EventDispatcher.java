@@ -2,7 +2,6 @@ package dev.stepper.cache.event;
 
 import dev.stepper.cache.codec.Codec;
 import dev.stepper.cache.redis.EntryStore;
-import dev.stepper.cache.redis.EventMessage;
 import dev.stepper.cache.redis.PubSub;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ public final class EventDispatcher<K, V> implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
 
-  private final Cache<K, V> source;
+  private final Supplier<? extends Cache<K, V>> source;
   private final EntryStore store;
   private final Supplier<PubSub> pubSub;
   private final Codec<K> keyCodec;
@@ -41,15 +40,16 @@ public final class EventDispatcher<K, V> implements AutoCloseable {
   private boolean subscribed;
 
   /**
-   * @param source the cache, as the events' source
+   * @param source the cache, as the events' source: asked for when an event is made, since the
+   *     cache is made after its dispatcher
    * @param store the cache's entries
    * @param pubSub the manager's pub/sub connection, opened on first need
    * @param keyCodec decodes keys of remote events
    * @param valueCodec decodes values of remote events
    * @param asyncExecutor runs asynchronous listeners
    */
-  public EventDispatcher(Cache<K, V> source, EntryStore store, Supplier<PubSub> pubSub,
-      Codec<K> keyCodec, Codec<V> valueCodec, Executor asyncExecutor) {
+  public EventDispatcher(Supplier<? extends Cache<K, V>> source, EntryStore store,
+      Supplier<PubSub> pubSub, Codec<K> keyCodec, Codec<V> valueCodec, Executor asyncExecutor) {
     this.source = source;
     this.store = store;
     this.pubSub = pubSub;
@@ -67,7 +67,7 @@ public final class EventDispatcher<K, V> implements AutoCloseable {
     for (Registration<K, V> existing : registrations) {
       if (existing.configuration().equals(configuration)) {
         throw new IllegalArgumentException("This cache entry listener configuration is already"
-            + " registered with cache " + source.getName());
+            + " registered with cache " + source.get().getName());
       }
     }
     if (!subscribed) {
@@ -109,7 +109,7 @@ public final class EventDispatcher<K, V> implements AutoCloseable {
       pubSub.get().unsubscribe(store.layout());
     } catch (RuntimeException e) {
       LOG.info("Cache {}: unsubscribing from its events failed ({}); the subscription is dropped"
-          + " when Redis is back", source.getName(), e.getMessage());
+          + " when Redis is back", source.get().getName(), e.getMessage());
     }
   }
 
@@ -120,7 +120,7 @@ public final class EventDispatcher<K, V> implements AutoCloseable {
 
   /** @return a batch collecting the events of one cache call */
   public EventBatch<K, V> batch() {
-    return registrations.isEmpty() ? EventBatch.none() : new EventBatch<>(this, source);
+    return registrations.isEmpty() ? EventBatch.none() : new EventBatch<>(this, source.get());
   }
 
   void deliver(List<EntryEvent<K, V>> events) {
@@ -148,7 +148,7 @@ public final class EventDispatcher<K, V> implements AutoCloseable {
     K key = keyCodec.decode(change.key());
     V value = change.value() == null ? null : valueCodec.decode(change.value());
     V oldValue = change.oldValue() == null ? null : valueCodec.decode(change.oldValue());
-    var batch = new EventBatch<>(this, source);
+    var batch = new EventBatch<>(this, source.get());
     // EventMessage.parse accepts only these four types
     switch (change.type()) {
       case 'c' -> batch.created(key, value);

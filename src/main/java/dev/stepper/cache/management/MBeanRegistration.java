@@ -23,6 +23,8 @@ public final class MBeanRegistration {
   public static final String CONFIGURATION = "javax.cache:type=CacheConfiguration";
   /** The stale-while-revalidate MXBean's domain and type: not the specification's. */
   public static final String REVALIDATION = "dev.stepper.cache:type=Revalidation";
+  /** The domain and type of the MXBeans of budgeted calls: not the specification's. */
+  public static final String CALLS = "dev.stepper.cache:type=Calls";
 
   private final Object bean;
   private final ObjectName name;
@@ -35,14 +37,32 @@ public final class MBeanRegistration {
    * @param cacheName the cache's name
    */
   public MBeanRegistration(Object bean, String type, String managerUri, String cacheName) {
-    this.bean = bean;
-    this.name = objectName(type, managerUri, cacheName);
+    this(bean, type, managerUri, cacheName, null);
   }
 
-  static ObjectName objectName(String type, String managerUri, String cacheName) {
+  /**
+   * @param bean the MXBean of one budget's calls
+   * @param managerUri the cache manager's URI, its password hidden
+   * @param cacheName the cache's name
+   * @param budget the budget's name, the key {@code Budget} of the bean's name
+   * @return the registration, not yet registered
+   */
+  public static MBeanRegistration ofCalls(Object bean, String managerUri, String cacheName,
+      String budget) {
+    return new MBeanRegistration(bean, CALLS, managerUri, cacheName, budget);
+  }
+
+  private MBeanRegistration(Object bean, String type, String managerUri, String cacheName,
+      String budget) {
+    this.bean = bean;
+    this.name = objectName(type, managerUri, cacheName, budget);
+  }
+
+  private static ObjectName objectName(String type, String managerUri, String cacheName,
+      String budget) {
     try {
       return new ObjectName(type + ",CacheManager=" + safe(managerUri)
-          + ",Cache=" + safe(cacheName));
+          + ",Cache=" + safe(cacheName) + (budget == null ? "" : ",Budget=" + safe(budget)));
     } catch (JMException e) {
       throw new CacheException("Cannot name the " + type + " MXBean of cache " + cacheName, e);
     }

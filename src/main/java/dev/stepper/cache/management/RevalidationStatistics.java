@@ -16,52 +16,44 @@ public final class RevalidationStatistics implements RevalidationMXBean {
   private final LongAdder singleFlightWaits = new LongAdder();
   private final LongAdder backoffHits = new LongAdder();
 
-  /** Counts a stale entry served. */
   public void staleHit() {
     staleHits.increment();
   }
 
-  /** Counts a generation started. */
   public void jobStarted() {
     jobsStarted.increment();
   }
 
-  /** Counts a generation stored. */
   public void jobSucceeded() {
     jobsSucceeded.increment();
   }
 
-  /** Counts a generation that failed. */
   public void jobFailed() {
     jobFailures.increment();
   }
 
-  /** Counts a generation whose result was dropped. */
+  /** A generation finished after its entry stopped holding its placeholder: result dropped. */
   public void jobSuperseded() {
     jobsSuperseded.increment();
   }
 
-  /** Counts a generation the executor refused. */
+  /** A miss whose job could not be queued: the queue held {@code jobQueue} jobs already. */
   public void jobRejected() {
     jobsRejected.increment();
   }
 
-  /** Counts a stale entry reloaded. */
   public void refreshed() {
     refreshes.increment();
   }
 
-  /** Counts a failed reload of a stale entry. */
   public void refreshFailed() {
     refreshFailures.increment();
   }
 
-  /** Counts a read that joined a generation under way. */
   public void singleFlightWait() {
     singleFlightWaits.increment();
   }
 
-  /** Counts a read held back by a failure's retry time. */
   public void backoffHit() {
     backoffHits.increment();
   }

@@ -2,13 +2,14 @@ package dev.stepper.cache.redis;
 
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +43,24 @@ final class ClusterConnection implements Connection {
     } catch (ExecutionException | TimeoutException e) {
       // The caller works with the view it has; that failing is its error to report.
     }
+  }
+
+  /**
+   * Makes the connection to each master now rather than on its first command. Lettuce 7.7 refuses
+   * a command redirected to a node whose connection is still being made, as if that node were
+   * down (lettuce#3747), where 6.6 waited for it. A master that cannot be reached in half the
+   * timeout is left to fail its own commands.
+   *
+   * @return this connection, once that is done
+   */
+  CompletableFuture<Connection> connectMasters(Duration timeout) {
+    CompletableFuture<?>[] made = masterNodes().stream()
+        .map(node -> connection.getConnectionAsync(node.getUri().getHost(),
+            node.getUri().getPort()).exceptionally(failed -> null))
+        .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(made)
+        .completeOnTimeout(null, timeout.toMillis() / 2, TimeUnit.MILLISECONDS)
+        .thenApply(done -> this);
   }
 
   @Override

@@ -113,6 +113,16 @@ public final class EntryStore {
     return new JobRecords(connector, layout);
   }
 
+  /** @return the queue of this cache's generation jobs, shared by every JVM */
+  public JobQueue jobQueue() {
+    return new JobQueue(connector, this, layout);
+  }
+
+  /** @return the call budgets of this cache's jobs, shared by every JVM */
+  public CallBudgets callBudgets() {
+    return new CallBudgets(connector, layout);
+  }
+
   /**
    * @param keys encoded keys
    * @param writes the change of each, in the same order
@@ -136,7 +146,7 @@ public final class EntryStore {
     return results;
   }
 
-  private Call<List<Object>> writeCall(List<byte[]> keys, List<Write> writes) {
+  Call<List<Object>> writeCall(List<byte[]> keys, List<Write> writes) {
     byte[][] redisKeys = new byte[keys.size()][];
     byte[][] args = new byte[3 + 6 * keys.size()][];
     // probes announce nothing, so they need not ask who listens
@@ -158,7 +168,7 @@ public final class EntryStore {
     return WRITE.call(redisKeys, args);
   }
 
-  private static WriteResult toResult(List<Object> reply, int at) {
+  static WriteResult toResult(List<Object> reply, int at) {
     String outcome = new String((byte[]) reply.get(at), StandardCharsets.UTF_8);
     boolean existed = ((Long) reply.get(at + 1)) == 1L;
     byte[] previous = (byte[]) reply.get(at + 2);

@@ -9,8 +9,8 @@ import java.util.Arrays;
  * <p>Characters that would blur the boundaries ({@code : % { }}) are percent-encoded in the cache
  * name, and the prefix may not contain them, so two caches or two prefixes never share a key.
  * {@code ~} is encoded too: names starting with {@code <prefix>:~} are reserved for the
- * provider's own per-entry bookkeeping. With
- * no braces before the encoded key, Redis Cluster places each entry by its own key: one cache spreads
+ * provider's own bookkeeping: per-entry job records, and one job queue and its budgets per cache.
+ * With no braces before the encoded key, Redis Cluster places each entry by its own key: one cache spreads
  * over every shard.
  */
 public final class KeyLayout {
@@ -20,6 +20,7 @@ public final class KeyLayout {
   private final byte[] head;
   private final byte[] jobRecordHead;
   private final byte[] scanPattern;
+  private final String taggedHead;
 
   private KeyLayout(String prefix, String cacheName) {
     this.prefix = prefix;
@@ -27,6 +28,7 @@ public final class KeyLayout {
     this.head = (prefix + ":" + escape(cacheName) + ":").getBytes(StandardCharsets.UTF_8);
     this.jobRecordHead = (prefix + ":~" + escape(cacheName) + ":").getBytes(StandardCharsets.UTF_8);
     this.scanPattern = globEscaped(head);
+    this.taggedHead = prefix + ":~{" + escape(cacheName) + "}:";
   }
 
   /**
@@ -72,6 +74,35 @@ public final class KeyLayout {
    */
   byte[] jobRecordKey(byte[] encodedKey) {
     return concat(jobRecordHead, encodedKey);
+  }
+
+  /**
+   * @return the key of the cache's job queue, {@code <prefix>:~{<cacheName>}:jobs}: the braces
+   *     are a hash tag, so that the queue and the {@link #budgetKeys budgets} of one cache share a
+   *     cluster slot (they are small, and one script may touch them together); entries never
+   *     carry one
+   */
+  byte[] queueKey() {
+    return utf8(taggedHead + "jobs");
+  }
+
+  /**
+   * @param name a budget's name
+   * @return the keys of its calls in flight and its recent calls,
+   *     {@code <prefix>:~{<cacheName>}:budget:<name>:in-flight} and {@code …:recent}
+   */
+  byte[][] budgetKeys(String name) {
+    String head = taggedHead + "budget:" + escape(name) + ":";
+    return new byte[][] {utf8(head + "in-flight"), utf8(head + "recent")};
+  }
+
+  /** @return the pub/sub channel on which queued jobs wake the workers */
+  public String jobChannel() {
+    return eventChannel() + ":jobs";
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static byte[] concat(byte[] head, byte[] tail) {

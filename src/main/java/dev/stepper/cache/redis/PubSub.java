@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 
 /**
- * A cache manager's subscriptions to its caches' event channels, over one pub/sub connection.
+ * A cache manager's subscriptions to its caches' event channels (and to their job queues' wake-ups),
+ * over one pub/sub connection.
  *
  * <p>On a Redis Cluster, a published message reaches every node, so the event channel is
  * subscribed on one node only (Lettuce moves that connection to another node if its node goes
@@ -43,7 +44,6 @@ public final class PubSub implements AutoCloseable {
 
   private final AbstractRedisClient client;
   private final RedisSettings settings;
-  private final String origin;
   private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener;
   private final RedisPubSubAdapter<byte[], byte[]> listener;
   /** Replaced only by {@link #follow}; subscribing, following and closing are synchronized. */
@@ -58,13 +58,12 @@ public final class PubSub implements AutoCloseable {
   private final Map<String, byte[]> presences = new ConcurrentHashMap<>();
   private final ExecutorService delivery;
 
-  private PubSub(AbstractRedisClient client, RedisSettings settings, String origin,
+  private PubSub(AbstractRedisClient client, RedisSettings settings,
       Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener,
       StatefulRedisPubSubConnection<byte[], byte[]> connection,
       StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {
     this.client = client;
     this.settings = settings;
-    this.origin = origin;
     this.opener = opener;
     this.connection = connection;
     this.cluster = cluster;
@@ -97,22 +96,22 @@ public final class PubSub implements AutoCloseable {
     connection.addListener(listener);
   }
 
-  static PubSub onServer(RedisClient client, RedisSettings settings, String origin) {
+  static PubSub onServer(RedisClient client, RedisSettings settings) {
     try {
       Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener =
           () -> client.connectPubSub(ByteArrayCodec.INSTANCE, settings.nodes().get(0));
-      return new PubSub(client, settings, origin, opener, opener.get(), null);
+      return new PubSub(client, settings, opener, opener.get(), null);
     } catch (RuntimeException e) {
       client.shutdown(0, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
       throw RedisFailures.translate(e, settings, "Subscribing to cache events", false);
     }
   }
 
-  static PubSub onCluster(RedisClusterClient client, RedisSettings settings, String origin) {
+  static PubSub onCluster(RedisClusterClient client, RedisSettings settings) {
     try {
       StatefulRedisClusterPubSubConnection<byte[], byte[]> connection =
           client.connectPubSub(ByteArrayCodec.INSTANCE);
-      return new PubSub(client, settings, origin, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
+      return new PubSub(client, settings, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
           connection, connection);
     } catch (RuntimeException e) {
       client.shutdown(0, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -147,11 +146,6 @@ public final class PubSub implements AutoCloseable {
         });
   }
 
-  /** @return the id that marks this manager's own events, which it does not deliver twice */
-  public String origin() {
-    return origin;
-  }
-
   /**
    * Subscribes to a cache's events, waiting until Redis has confirmed it.
    *
@@ -161,18 +155,34 @@ public final class PubSub implements AutoCloseable {
    */
   public synchronized void subscribe(KeyLayout layout, Consumer<byte[]> handler) {
     String channel = layout.eventChannel();
+    subscribe(channel, handler);
+    if (cluster != null) {
+      byte[] presence = utf8(layout.presenceChannel());
+      presences.put(channel, presence);
+      try {
+        awaitConfirmed(cluster.async().nodes(node -> !node.is(RedisClusterNode.NodeFlag.FAIL))
+            .commands().subscribe(presence), "Subscribing to " + layout.presenceChannel());
+      } catch (RuntimeException e) {
+        presences.remove(channel);
+        unsubscribe(channel);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Subscribes to one channel, waiting until Redis has confirmed it.
+   *
+   * @param channel the channel
+   * @param handler receives each message, on the delivery thread
+   * @throws javax.cache.CacheException if Redis did not confirm in time; nothing is subscribed
+   */
+  public synchronized void subscribe(String channel, Consumer<byte[]> handler) {
     handlers.put(channel, handler);
     try {
       awaitConfirmed(connection.async().subscribe(utf8(channel)), "Subscribing to " + channel);
-      if (cluster != null) {
-        byte[] presence = utf8(layout.presenceChannel());
-        presences.put(channel, presence);
-        awaitConfirmed(cluster.async().nodes(node -> !node.is(RedisClusterNode.NodeFlag.FAIL))
-            .commands().subscribe(presence), "Subscribing to " + layout.presenceChannel());
-      }
     } catch (RuntimeException e) {
       handlers.remove(channel);
-      presences.remove(channel);
       throw e;
     }
   }
@@ -184,13 +194,22 @@ public final class PubSub implements AutoCloseable {
    */
   public synchronized void unsubscribe(KeyLayout layout) {
     String channel = layout.eventChannel();
-    handlers.remove(channel);
-    awaitConfirmed(connection.async().unsubscribe(utf8(channel)), "Unsubscribing from " + channel);
+    unsubscribe(channel);
     if (presences.remove(channel) != null) {
       awaitConfirmed(cluster.async().nodes(node -> !node.is(RedisClusterNode.NodeFlag.FAIL))
           .commands().unsubscribe(utf8(layout.presenceChannel())),
           "Unsubscribing from " + layout.presenceChannel());
     }
+  }
+
+  /**
+   * Unsubscribes from one channel, waiting until Redis has confirmed it.
+   *
+   * @param channel the channel
+   */
+  public synchronized void unsubscribe(String channel) {
+    handlers.remove(channel);
+    awaitConfirmed(connection.async().unsubscribe(utf8(channel)), "Unsubscribing from " + channel);
   }
 
   /**

@@ -34,10 +34,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -197,8 +197,8 @@ public final class RedisConnector implements AutoCloseable {
       checkOpen();
       if (pubSub == null) {
         pubSub = open.oneServer()
-            ? PubSub.onServer(pubSubClient(), settings, origin)
-            : PubSub.onCluster(newPubSubClusterClient(), settings, origin);
+            ? PubSub.onServer(pubSubClient(), settings)
+            : PubSub.onCluster(newPubSubClusterClient(), settings);
       }
       return pubSub;
     }
@@ -424,7 +424,8 @@ public final class RedisConnector implements AutoCloseable {
     // connectAsync needs the topology loaded; the synchronous connect would load it on its own
     return clusterClient.refreshPartitionsAsync().toCompletableFuture()
         .thenCompose(loaded -> clusterClient.connectAsync(CODEC))
-        .thenApply(connection -> new ClusterConnection(connection, clusterClient));
+        .thenCompose(connection -> new ClusterConnection(connection, clusterClient)
+            .connectMasters(settings.timeout()));
   }
 
   private synchronized void watchSentinels() {

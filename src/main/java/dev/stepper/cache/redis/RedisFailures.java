@@ -1,5 +1,6 @@
 package dev.stepper.cache.redis;
 
+import dev.stepper.cache.config.Redaction;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import java.util.concurrent.CancellationException;
@@ -99,7 +100,7 @@ final class RedisFailures {
   private static String messageOf(Throwable failure) {
     String message = failure.getMessage();
     return message == null || message.isBlank() ? failure.getClass().getSimpleName()
-        : RedisSettings.redact(message);
+        : Redaction.redact(message);
   }
 
   static Throwable unwrap(Throwable t) {

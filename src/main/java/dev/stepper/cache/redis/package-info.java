@@ -1,19 +1,21 @@
 /**
  * Everything that speaks to Redis: connections per cache manager (one server, the master a
- * Sentinel names, or a Redis Cluster) and their URI settings (with the password redaction and the
- * duration grammar that configuration files share), the key layout, the Lua scripts and the
- * commands one cache's entries need.
+ * Sentinel names, or a Redis Cluster) and their URI settings, the key layout, the Lua scripts and
+ * the commands one cache's entries, its events, its stale-while-revalidate job records, job queue
+ * and call budgets need.
  *
  * <p>This is the only package that imports Lettuce, and it uses only API present in both Lettuce
  * 6.6 and 7.x. It deals in bytes and knows nothing of codecs, listeners or expiry policies: the
  * cache tells it what to write and with which time-to-live. On a Redis Cluster every command and
  * script touches one key, so one hash slot; on a single server, where there are no slots, one
- * command may carry the keys of a whole bulk call. No key carries a hash tag, so a cache spreads
- * over every shard. Walks over a cluster's keys re-read the slots that moved while a master was
- * scanned; a Sentinel-named master is followed as soon as a Sentinel announces a new one. Lua
+ * command may carry the keys of a whole bulk call. No entry carries a hash tag, so a cache spreads
+ * over every shard; only a cache's job queue and call budgets, small and touched one at a time,
+ * share one hash tag per cache (see {@link dev.stepper.cache.redis.KeyLayout}). Walks over a
+ * cluster's keys re-read the slots that moved while a master was scanned; a Sentinel-named master is followed as soon as a Sentinel announces a new one. Lua
  * scripts live next to the classes as {@code *.lua} resources.
  *
  * <p>Internal: not an API; may change without notice. Depends on Lettuce (and Reactor, the
- * type of its event bus), the JDK and {@code javax.cache} (for its exceptions).
+ * type of its event bus), the JDK, {@code javax.cache} (for its exceptions) and {@code config}
+ * (the duration grammar of URI parameters, and the password redaction of every message).
  */
 package dev.stepper.cache.redis;

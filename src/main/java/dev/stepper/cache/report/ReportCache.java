@@ -1,8 +1,7 @@
 package dev.stepper.cache.report;
 
-import dev.stepper.cache.StepperConfiguration;
+import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
-import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -110,14 +109,17 @@ public final class ReportCache {
 
   /**
    * The cache manager's shared Lettuce client, for applications that need Redis directly; it is
-   * closed with the manager. On a Redis Cluster there is none: use
-   * {@code getCacheManager().unwrap(RedisClusterClient.class)}.
+   * closed with the manager. Asked for by type, so that this facade does not tie its callers to
+   * a Lettuce version: {@code RedisClient.class} on one server or a Sentinel's master,
+   * {@code RedisClusterClient.class} on a Redis Cluster.
    *
+   * @param type the client's class
+   * @param <T> the client's type
    * @return the client
-   * @throws IllegalArgumentException on a Redis Cluster
+   * @throws IllegalArgumentException if the manager has no client of that type
    */
-  public RedisClient getRedisClient() {
-    return cache.getCacheManager().unwrap(RedisClient.class);
+  public <T> T getRedisClient(Class<T> type) {
+    return cache.getCacheManager().unwrap(type);
   }
 
   /**

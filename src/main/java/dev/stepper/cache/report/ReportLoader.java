@@ -1,8 +1,10 @@
 package dev.stepper.cache.report;
 
 import dev.stepper.cache.swr.BackgroundLoader;
+import dev.stepper.cache.swr.Budget;
 import dev.stepper.cache.swr.EntryState;
 import dev.stepper.cache.swr.Job;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -28,8 +30,17 @@ public final class ReportLoader implements BackgroundLoader<ReportKey, Report> {
 
   @Override
   public Report generate(ReportKey key, Job<Report> job) throws Exception {
-    return generator.generate(key, (stage, percent) ->
-        job.update(current -> dehydrated(current, stage, percent)));
+    return generator.generate(key, new ReportGenerator.ProgressListener() {
+      @Override
+      public boolean report(String stage, int percent) {
+        return job.update(current -> dehydrated(current, stage, percent));
+      }
+
+      @Override
+      public Job.Call call(Budget budget, Duration hold) throws InterruptedException {
+        return job.call(budget, hold);
+      }
+    });
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.stepper.cache.swr;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
 
@@ -40,4 +41,47 @@ public interface Job<V> {
    *     superseded and its result will be dropped, so it may as well stop
    */
   boolean update(Function<? super Job<V>, ? extends V> placeholder);
+
+  /**
+   * Starts one call to a budgeted service: waits until the budget lets one more call start over
+   * all the cache's JVMs, then holds a slot of it until the returned call is closed. While it
+   * waits the job keeps its lease, and its placeholder says what it waits for; it polls the
+   * budget no sooner than Redis says a slot may free up, so it does not spin. The call's outcome
+   * is counted on the budget's MXBean.
+   *
+   * @param budget the service's budget
+   * @param hold the longest the call may take: its slot is given back after that even if it was
+   *     not closed, so that the slot of a JVM that died comes back
+   * @return the call, to close when it ends
+   * @throws InterruptedException if the job is stopped (its cache is closing) while it waits
+   */
+  default Call call(Budget budget, Duration hold) throws InterruptedException {
+    return Call.UNCOUNTED;
+  }
+
+  /** One call under a {@link Budget}: report how it ended, then close it. */
+  interface Call extends AutoCloseable {
+
+    /** A call that holds no slot and counts nothing, for jobs outside a cache. */
+    Call UNCOUNTED = new Call() {
+      @Override
+      public void succeeded() {}
+
+      @Override
+      public void failed(boolean timedOut) {}
+
+      @Override
+      public void close() {}
+    };
+
+    /** Counts the call as successful. */
+    void succeeded();
+
+    /** @param timedOut whether it failed by taking too long */
+    void failed(boolean timedOut);
+
+    /** Gives the slot back; a call closed without an outcome counts as failed. */
+    @Override
+    void close();
+  }
 }

@@ -27,9 +27,9 @@ import javax.cache.expiry.ExpiryPolicy;
  * }</pre>
  *
  * <p>The other settings, with their defaults: {@link #lease(Duration) lease} 2 min (how long a
- * generation may run before it is presumed dead), {@link #backoff(Backoff) backoff}
- * {@link Backoff#DEFAULT}, and a job executor of {@link #jobThreads(int) 4 threads} with
- * {@link #jobQueue(int) 100} queued jobs per cache.
+ * generation may run without a heartbeat before it is presumed dead), {@link #backoff(Backoff)
+ * backoff} {@link Backoff#DEFAULT}, {@link #jobThreads(int) 4 job threads} per cache per JVM, and
+ * a job queue in Redis of at most {@link #jobQueue(int) 100} waiting jobs per cache.
  */
 public final class StaleWhileRevalidate implements ExpiryPolicy, Serializable {
 
@@ -96,23 +96,25 @@ public final class StaleWhileRevalidate implements ExpiryPolicy, Serializable {
   }
 
   /**
-   * @param threads how many generations of one cache run at once in this JVM; at least 1
+   * @param threads how many generations of one cache run at once in this JVM, taken from the
+   *     cache's job queue in Redis; 0 for a JVM that only serves and enqueues (a web tier beside
+   *     a tier of workers)
    * @return this policy with that many job threads
    */
   public StaleWhileRevalidate jobThreads(int threads) {
-    return new StaleWhileRevalidate(fresh, stale, lease, backoff, atLeast(threads, 1, "jobThreads"),
+    return new StaleWhileRevalidate(fresh, stale, lease, backoff, atLeast(threads, 0, "jobThreads"),
         jobQueue);
   }
 
   /**
-   * @param capacity how many generations may wait for a thread; at least 0. When it is full a
-   *     request that would start one fails with a
-   *     {@link javax.cache.integration.CacheLoaderException}.
+   * @param capacity how many generations of the cache may wait in its job queue in Redis for a
+   *     worker, over all JVMs; at least 1. When that many wait, a request that would start one
+   *     fails with a {@link javax.cache.integration.CacheLoaderException}.
    * @return this policy with that queue
    */
   public StaleWhileRevalidate jobQueue(int capacity) {
     return new StaleWhileRevalidate(fresh, stale, lease, backoff, jobThreads,
-        atLeast(capacity, 0, "jobQueue"));
+        atLeast(capacity, 1, "jobQueue"));
   }
 
   /** @return a factory of this policy, for {@code setExpiryPolicyFactory} */
@@ -140,12 +142,12 @@ public final class StaleWhileRevalidate implements ExpiryPolicy, Serializable {
     return backoff;
   }
 
-  /** @return how many generations of one cache run at once in one JVM */
+  /** @return how many generations of one cache run at once in one JVM; 0 if none runs here */
   public int jobThreads() {
     return jobThreads;
   }
 
-  /** @return how many generations may wait for a thread */
+  /** @return how many generations may wait in the cache's job queue, over all JVMs */
   public int jobQueue() {
     return jobQueue;
   }

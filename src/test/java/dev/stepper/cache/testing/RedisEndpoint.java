@@ -103,6 +103,11 @@ public final class RedisEndpoint {
     return source.label() + " at " + redact(uri.toString());
   }
 
+  /** The base URI with any password replaced by {@code ***}; safe to print. */
+  public String redactedUri() {
+    return redact(uri.toString());
+  }
+
   /**
    * The base URI with the query parameter {@code prefix=<prefix>}: other query parameters are
    * kept, an existing {@code prefix} is replaced, and the value is percent-encoded.

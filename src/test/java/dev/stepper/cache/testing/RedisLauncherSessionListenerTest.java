@@ -8,10 +8,12 @@ import java.net.URI;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /** The listener hands the TCK a real Redis through {@code stepper.cache.uri}. */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 class RedisLauncherSessionListenerTest {
 
   private static final String PROPERTY = RedisLauncherSessionListener.URI_PROPERTY;

@@ -35,6 +35,7 @@ final class RedisProvisioner {
 
   /** The JVM-wide Redis, provisioned on first use; a failure is remembered and rethrown, never retried. */
   static synchronized RedisEndpoint shared() {
+    UnitRun.refuseRedis("The shared Redis was asked for");
     if (shared == null && sharedFailure == null) {
       try {
         shared = forThisMachine().provision().endpoint();

@@ -15,10 +15,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The choice of Redis source, driven by a fake environment so every branch is reachable here. */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 class RedisProvisionerTest {
 
   @TempDir

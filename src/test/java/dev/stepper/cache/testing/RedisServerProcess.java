@@ -229,6 +229,7 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   private void launch() {
+    UnitRun.refuseRedis("redis-server was about to start");
     List<String> command = new ArrayList<>(List.of(binary.toString()));
     if (options.contains("--sentinel")) {
       // A Sentinel insists on a configuration file of its own that it can rewrite.

@@ -12,9 +12,11 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Starts, kills and restarts real redis-server processes. */
+@Tag(RedisTest.TAG) // starts or reaches Redis itself
 class RedisServerProcessTest {
 
   @BeforeEach

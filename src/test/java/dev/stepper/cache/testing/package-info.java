@@ -1,5 +1,5 @@
 /**
- * Test-only support that gives every test a real Redis server, never a mock.
+ * Test support that gives every test a real Redis server, never a mock.
  *
  * <p>The server is chosen once per JVM by {@code RedisProvisioner}: the {@code REDIS_URL}
  * environment variable if set, else Testcontainers when Docker is reachable, else a
@@ -23,6 +23,27 @@
  * <p>Two small helpers put JVM-wide state back after a test: {@code TemporaryProperty} for system
  * properties and {@code ContextClassLoader} for the thread's context class loader, which the
  * provider takes for its default.
+ *
+ * <p>{@link dev.stepper.cache.testing.RedisTestBed} serves tests of an application that reads a
+ * YAML file: a prefix of its own handed to the file through system properties, and a raw look at
+ * its keys.
+ *
+ * <p>Around the caches: {@link dev.stepper.cache.testing.ManagerFixture} opens cache managers
+ * (also "in another JVM": on connections of their own) and cleans and closes them after the test;
+ * {@link dev.stepper.cache.testing.RawRedis} looks at the keys behind the provider's back;
+ * {@link dev.stepper.cache.testing.PrivateRedis} is a server of a test class's own, for tests that
+ * need a fixed prefix or disturb the server; {@link dev.stepper.cache.testing.EventRecorder} and
+ * {@link dev.stepper.cache.testing.StringCaches} are a listener that records what it hears and a
+ * {@code String} cache's configuration.
+ *
+ * <p>Tests that need Redis are tagged {@value dev.stepper.cache.testing.RedisTest#TAG}
+ * ({@code @RedisTest} and {@code @RedisClusterTest} carry the tag), and the build runs them apart
+ * from the unit tests; in the unit run ({@code stepper.test.redis=none}) this package refuses to
+ * reach or start a Redis, so a test that needs one and lacks the tag fails at once.
+ *
+ * <p>Published: the build packs this package into the tests-classifier jar
+ * ({@code dev.stepper:stepper-cache}, type {@code test-jar}) for applications' tests and the
+ * examples; they declare JUnit 5 and Testcontainers themselves.
  *
  * <p>This package depends on nothing from {@code src/main}, so it keeps working while the
  * provider itself is broken.

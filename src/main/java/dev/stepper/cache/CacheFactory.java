@@ -1,0 +1,76 @@
+package dev.stepper.cache;
+
+import dev.stepper.cache.codec.Codec;
+import dev.stepper.cache.codec.CodecFactory;
+import dev.stepper.cache.codec.Codecs;
+import dev.stepper.cache.config.Redaction;
+import dev.stepper.cache.config.StepperConfiguration;
+import dev.stepper.cache.event.EventDispatcher;
+import dev.stepper.cache.management.CacheConfigurationBean;
+import dev.stepper.cache.management.CacheStatistics;
+import dev.stepper.cache.management.MBeanRegistration;
+import dev.stepper.cache.redis.EntryStore;
+import dev.stepper.cache.redis.KeyLayout;
+import dev.stepper.cache.swr.StaleWhileRevalidate;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The one place where a cache is assembled from its configuration: its key layout and codecs, its
+ * expiry, writer and loader, its events and statistics, and its read path, plain or
+ * stale-while-revalidate, chosen here once. The cache and its operations use what they are given
+ * and never ask which kind of cache they serve.
+ */
+final class CacheFactory {
+
+  private CacheFactory() {}
+
+  /**
+   * @param manager the manager the cache belongs to, for its connection, executor and class loader
+   * @param name the cache's name
+   * @param configuration the cache's own copy of its configuration
+   * @return the cache, not yet {@link RedisCache#open() open}
+   */
+  static <K, V> RedisCache<K, V> create(RedisCacheManager manager, String name,
+      StepperConfiguration<K, V> configuration) {
+    ClassLoader classLoader = manager.getClassLoader();
+    KeyLayout layout = KeyLayout.of(manager.keyPrefix(), name);
+    EntryStore store = manager.store(layout);
+    CodecFactory keys = configuration.getKeyCodec() != null ? configuration.getKeyCodec()
+        : Codecs.defaultForKeys(configuration.getKeyType(), Codecs.jdk());
+    CodecFactory values = configuration.getValueCodec() != null ? configuration.getValueCodec()
+        : Codecs.jdk();
+    Codec<K> keyCodec = keys.create(configuration.getKeyType(), classLoader);
+    Codec<V> valueCodec = values.create(configuration.getValueType(), classLoader);
+    var codec = new EntryCodec<>(name, layout, configuration.getKeyType(),
+        configuration.getValueType(), keyCodec, valueCodec);
+
+    Loader<K, V> loader = configuration.getCacheLoaderFactory() == null
+        ? null : new Loader<>(configuration.getCacheLoaderFactory().create());
+    Loader<K, V> readThrough = configuration.isReadThrough() ? loader : null;
+    Writer<K, V> writer = Writer.of(configuration.isWriteThrough()
+        && configuration.getCacheWriterFactory() != null
+        ? configuration.getCacheWriterFactory().create() : null);
+    var expiry = new CacheExpiry(configuration.getExpiryPolicyFactory().create());
+    var statistics = new CacheStatistics();
+    // the events' source is the cache, made last
+    var cache = new AtomicReference<RedisCache<K, V>>();
+    var events = new EventDispatcher<>(cache::get, store, manager::pubSub, keyCodec, valueCodec,
+        manager.executor());
+    var core = new CacheCore<>(name, store, codec, expiry, writer, readThrough, statistics, events,
+        Revalidation.ownLifetimes(expiry.policy(), readThrough));
+
+    var background = new BackgroundTasks(manager.executor());
+    var loads = new Loads<>(core, loader, background);
+    String managerName = Redaction.redact(manager.getURI());
+    ReadPath<K, V> reads = expiry.policy() instanceof StaleWhileRevalidate policy
+        ? new Revalidation<>(core, policy, classLoader, manager::pubSub, managerName)
+        : new Reads<>(core, loads);
+    var parts = new RedisCache.Parts<>(core, reads, new Writes<>(core), new Removals<>(core),
+        loads, new EntryProcessing<>(core), background, loader,
+        new MBeanRegistration(statistics, MBeanRegistration.STATISTICS, managerName, name),
+        new MBeanRegistration(new CacheConfigurationBean(configuration),
+            MBeanRegistration.CONFIGURATION, managerName, name));
+    cache.set(new RedisCache<>(manager, configuration, parts));
+    return cache.get();
+  }
+}

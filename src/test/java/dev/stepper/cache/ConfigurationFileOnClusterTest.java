@@ -1,8 +1,0 @@
-package dev.stepper.cache;
-
-import dev.stepper.cache.testing.RedisClusterTest;
-
-/** {@link ConfigurationFileTest} on a Redis Cluster of three masters: the same guarantees over every shard. */
-@RedisClusterTest
-class ConfigurationFileOnClusterTest extends ConfigurationFileTest {
-}

@@ -1,5 +1,0 @@
-/**
- * Micrometer's {@code JCacheMetrics} reading this provider's statistics MXBeans, and the cache
- * manager URIs for which it can.
- */
-package dev.stepper.cache.frameworks.micrometer;
