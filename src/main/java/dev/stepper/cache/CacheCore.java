@@ -122,6 +122,10 @@ final class CacheCore<K, V> {
    * @return whether the write stored the value: a put, where the caller counts puts
    */
   boolean announceSet(K key, V value, V previous, Sent sent, EventBatch<K, V> batch) {
+    if (sent.storedBlind()) {
+      // sent blind because no listener was registered here
+      return true;
+    }
     if (sent.created()) {
       batch.created(key, value);
       return true;

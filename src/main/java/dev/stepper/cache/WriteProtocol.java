@@ -58,6 +58,11 @@ final class WriteProtocol {
           && write.ifCreated() != Ttl.ZERO;
     }
 
+    /** @return whether a blind write stored its value without looking at what was there */
+    boolean storedBlind() {
+      return result.outcome() == WriteResult.Outcome.STORED;
+    }
+
     /** @return whether an existing entry got a new value */
     boolean updated() {
       return applied() && write.action() == Write.Action.SET && existed();

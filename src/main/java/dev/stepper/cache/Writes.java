@@ -27,7 +27,8 @@ final class Writes<K, V> {
     long start = System.nanoTime();
     byte[] encodedKey = core.codec.key(key);
     Write write = core.set(value)
-        .returningPrevious(returnPrevious || core.events.oldValuesRequired());
+        .returningPrevious(returnPrevious || core.events.oldValuesRequired())
+        .blind(!returnPrevious && !core.events.hasListeners());
     core.writer.write(key, value);
     Sent sent = core.protocol.apply(encodedKey, write, core.expiry.decision());
     V previous = core.codec.decodeReplaced(encodedKey, sent.previous());
@@ -50,9 +51,10 @@ final class Writes<K, V> {
     long start = System.nanoTime();
     List<byte[]> encodedKeys = core.encodeKeys(keys);
     var writes = new ArrayList<Write>(keys.size());
+    boolean blind = !core.events.hasListeners();
     for (K key : keys) {
       writes.add(core.set(map.get(key))
-          .returningPrevious(core.events.oldValuesRequired()));
+          .returningPrevious(core.events.oldValuesRequired()).blind(blind));
     }
     CacheWriterException failure = null;
     if (core.writer.isEnabled()) {

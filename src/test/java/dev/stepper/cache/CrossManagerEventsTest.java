@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
  * Cache entry events travel between managers through Redis pub/sub: a listener registered on
  * manager B hears, with key, value and old value, every change manager A makes, and hears each
  * change B makes itself exactly once, synchronously. No warm-up precedes the writes: registration
- * returns only once Redis confirmed the subscription, and the writing script counts subscribers.
+ * returns only once Redis confirmed the subscription and no writer can still skip publishing on an
+ * older finding that nobody listens; the writing script counts subscribers.
  */
 @RedisTest
 @Timeout(30)
@@ -160,6 +161,21 @@ class CrossManagerEventsTest {
     // Each side's remote events come after any echo of its own earlier writes of the same shard.
     assertEquals(List.of("a1", "a2", "b1", "b2"), onB.keysUntil("a1", "a2"));
     assertEquals(List.of("a1", "a2", "b1", "b2"), onA.keysUntil("b1", "b2"));
+  }
+
+  @Test
+  void aWriteAfterRegistrationIsHeardThoughTheWriterFoundNobodyListeningJustBefore()
+      throws InterruptedException {
+    // While nobody listens, A's writes are plain SETs that publish nothing, for 100 ms after its
+    // write script last found no subscriber. Registration on B must outwait that finding, or A's
+    // next write, though it starts after B's registration returned, goes unheard.
+    for (int round = 0; round < 5; round++) {
+      cacheA.put("k", "quiet-" + round);
+      EventRecorder onB = EventRecorder.registerOn(cacheB);
+      cacheA.put("k", "heard-" + round);
+      assertEvent(onB.next(), EventType.UPDATED, "k", "heard-" + round, "quiet-" + round);
+      cacheB.deregisterCacheEntryListener(onB.configuration());
+    }
   }
 
   @Test

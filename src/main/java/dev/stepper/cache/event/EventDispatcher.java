@@ -113,6 +113,14 @@ public final class EventDispatcher<K, V> implements AutoCloseable {
     }
   }
 
+  /**
+   * @return whether a listener is registered here, so that writes must learn whether they
+   *     created or updated
+   */
+  public boolean hasListeners() {
+    return !registrations.isEmpty();
+  }
+
   /** @return whether some listener needs old values, so that writes must fetch them */
   public boolean oldValuesRequired() {
     return oldValuesRequired;

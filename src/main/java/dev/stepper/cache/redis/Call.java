@@ -71,6 +71,29 @@ final class Call<T> {
         new CommandArgs<>(CODEC).addKeys(keys)));
   }
 
+  /**
+   * @param ttl {@link Ttl#ETERNAL} or a time in milliseconds
+   */
+  static Call<String> set(byte[] key, byte[] value, Ttl ttl) {
+    return new Call<>(key, () -> {
+      CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC).addKey(key).addValue(value);
+      if (ttl != Ttl.ETERNAL) {
+        args.add("PX").add(ttl.arg());
+      }
+      return new Command<>(CommandType.SET, new StatusOutput<>(CODEC), args);
+    });
+  }
+
+  static Call<String> mset(List<byte[]> keys, List<byte[]> values) {
+    return new Call<>(keys.get(0), () -> {
+      CommandArgs<byte[], byte[]> args = new CommandArgs<>(CODEC);
+      for (int i = 0; i < keys.size(); i++) {
+        args.addKey(keys.get(i)).addValue(values.get(i));
+      }
+      return new Command<>(CommandType.MSET, new StatusOutput<>(CODEC), args);
+    });
+  }
+
   static Call<Boolean> exists(byte[] key) {
     return new Call<>(key, () -> new Command<>(CommandType.EXISTS, new BooleanOutput<>(CODEC),
         new CommandArgs<>(CODEC).addKey(key)));

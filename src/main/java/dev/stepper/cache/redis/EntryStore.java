@@ -2,6 +2,7 @@ package dev.stepper.cache.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
@@ -26,6 +27,7 @@ public final class EntryStore {
   private final byte[] channel;
   private final byte[] presence;
   private final byte[] origin;
+  private final Audience audience = new Audience();
 
   EntryStore(RedisConnector connector, KeyLayout layout) {
     this.connector = connector;
@@ -124,11 +126,21 @@ public final class EntryStore {
   }
 
   /**
+   * Applies writes: with the write script, or, while nobody listens to the cache's events
+   * ({@link Audience}), as plain {@code SET}s (one {@code MSET} per batch on a single server when
+   * every entry is eternal) if every write is {@linkplain Write#plainTtl plain}.
+   *
    * @param keys encoded keys
    * @param writes the change of each, in the same order
    * @return what each found and did, in the same order
    */
   public List<WriteResult> writeAll(List<byte[]> keys, List<Write> writes) {
+    String what = "Writing " + keys.size() + " entries";
+    List<Call<String>> plain = audience.quiet() ? plainCalls(keys, writes) : null;
+    if (plain != null) {
+      connector.send(plain, what, true);
+      return Collections.nCopies(keys.size(), WriteResult.STORED_BLIND);
+    }
     int perCall = connector.oneServer() ? KEYS_PER_COMMAND : 1;
     var calls = new ArrayList<Call<List<Object>>>();
     for (int from = 0; from < keys.size(); from += perCall) {
@@ -136,14 +148,54 @@ public final class EntryStore {
       calls.add(writeCall(keys.subList(from, to), writes.subList(from, to)));
     }
     boolean changes = writes.stream().anyMatch(write -> !write.probe());
+    long sentAt = System.nanoTime();
     var results = new ArrayList<WriteResult>(keys.size());
-    for (List<Object> reply : connector.send(calls, "Writing " + keys.size() + " entries",
-        changes)) {
-      for (int i = 0; i < reply.size(); i += 3) {
+    boolean listened = false;
+    for (List<Object> reply : connector.send(calls, what, changes)) {
+      int entries = reply.size() - 1;
+      for (int i = 0; i < entries; i += 3) {
         results.add(toResult(reply, i));
       }
+      listened |= (Long) reply.get(entries) != 0L;
+    }
+    if (changes) {
+      audience.heard(sentAt, listened);
     }
     return results;
+  }
+
+  /**
+   * @return the writes as plain commands, or {@code null} if one of them needs the script (or a
+   *     batch on one server has time-to-lives, which one script run applies faster than a
+   *     {@code SET} per entry)
+   */
+  private List<Call<String>> plainCalls(List<byte[]> keys, List<Write> writes) {
+    List<Ttl> ttls = new ArrayList<>(writes.size());
+    for (Write write : writes) {
+      Ttl ttl = write.plainTtl();
+      if (ttl == null) {
+        return null;
+      }
+      ttls.add(ttl);
+    }
+    List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
+    if (!connector.oneServer() || keys.size() == 1) {
+      var calls = new ArrayList<Call<String>>(keys.size());
+      for (int i = 0; i < keys.size(); i++) {
+        calls.add(Call.set(redisKeys.get(i), writes.get(i).value(), ttls.get(i)));
+      }
+      return calls;
+    }
+    if (ttls.stream().anyMatch(ttl -> ttl != Ttl.ETERNAL)) {
+      return null;
+    }
+    List<byte[]> values = writes.stream().map(Write::value).toList();
+    var calls = new ArrayList<Call<String>>();
+    for (int from = 0; from < keys.size(); from += KEYS_PER_COMMAND) {
+      int to = Math.min(keys.size(), from + KEYS_PER_COMMAND);
+      calls.add(Call.mset(redisKeys.subList(from, to), values.subList(from, to)));
+    }
+    return calls;
   }
 
   Call<List<Object>> writeCall(List<byte[]> keys, List<Write> writes) {

@@ -147,13 +147,20 @@ public final class PubSub implements AutoCloseable {
   }
 
   /**
-   * Subscribes to a cache's events, waiting until Redis has confirmed it.
+   * Subscribes to a cache's events, waiting until Redis has confirmed it, and then until no writer
+   * anywhere can still be skipping its events on an older finding that nobody listens (about
+   * 100 ms, see {@link Audience}).
    *
    * @param layout the cache's keys and channels
    * @param handler receives each message, on the delivery thread
    * @throws javax.cache.CacheException if Redis did not confirm in time; nothing is subscribed
    */
-  public synchronized void subscribe(KeyLayout layout, Consumer<byte[]> handler) {
+  public void subscribe(KeyLayout layout, Consumer<byte[]> handler) {
+    subscribeNow(layout, handler);
+    Audience.awaitLeasesTakenBeforeNow();
+  }
+
+  private synchronized void subscribeNow(KeyLayout layout, Consumer<byte[]> handler) {
     String channel = layout.eventChannel();
     subscribe(channel, handler);
     if (cluster != null) {

@@ -34,6 +34,11 @@ public final class Ttl {
     return arg;
   }
 
+  /** @return whether this is a time in milliseconds */
+  boolean isMillis() {
+    return this != ETERNAL && this != KEEP && this != ZERO;
+  }
+
   @Override
   public String toString() {
     return arg;

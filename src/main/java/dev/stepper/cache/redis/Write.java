@@ -15,9 +15,11 @@ package dev.stepper.cache.redis;
  * @param ifExisting the time-to-live of an existing entry this write sets or touches
  * @param returnPrevious whether the result carries the bytes that were there before
  * @param probe whether this only checks
+ * @param blind whether the caller needs to know nothing of what was there (not even whether the
+ *     entry existed): such a write may go as a plain {@code SET} while nobody listens
  */
 public record Write(Condition condition, Action action, byte[] value, Ttl ifCreated,
-    Ttl ifExisting, boolean returnPrevious, boolean probe) {
+    Ttl ifExisting, boolean returnPrevious, boolean probe, boolean blind) {
 
   /** What a write does when its condition holds. */
   public enum Action {
@@ -44,12 +46,14 @@ public record Write(Condition condition, Action action, byte[] value, Ttl ifCrea
    * @return an unconditional write of the value
    */
   public static Write set(byte[] value, Ttl ifCreated, Ttl ifExisting) {
-    return new Write(Condition.ANY, Action.SET, value, ifCreated, ifExisting, false, false);
+    return new Write(Condition.ANY, Action.SET, value, ifCreated, ifExisting, false, false,
+        false);
   }
 
   /** @return an unconditional removal */
   public static Write delete() {
-    return new Write(Condition.ANY, Action.DELETE, NO_VALUE, Ttl.KEEP, Ttl.KEEP, false, false);
+    return new Write(Condition.ANY, Action.DELETE, NO_VALUE, Ttl.KEEP, Ttl.KEEP, false, false,
+        false);
   }
 
   /**
@@ -57,7 +61,7 @@ public record Write(Condition condition, Action action, byte[] value, Ttl ifCrea
    * @return an unconditional touch
    */
   public static Write touch(Ttl ttl) {
-    return new Write(Condition.ANY, Action.TOUCH, NO_VALUE, Ttl.KEEP, ttl, false, false);
+    return new Write(Condition.ANY, Action.TOUCH, NO_VALUE, Ttl.KEEP, ttl, false, false, false);
   }
 
   /**
@@ -65,7 +69,8 @@ public record Write(Condition condition, Action action, byte[] value, Ttl ifCrea
    * @return this write under that condition
    */
   public Write when(Condition newCondition) {
-    return new Write(newCondition, action, value, ifCreated, ifExisting, returnPrevious, probe);
+    return new Write(newCondition, action, value, ifCreated, ifExisting, returnPrevious, probe,
+        blind);
   }
 
   /**
@@ -73,12 +78,12 @@ public record Write(Condition condition, Action action, byte[] value, Ttl ifCrea
    * @return this write, returning the previous bytes or not
    */
   public Write returningPrevious(boolean previous) {
-    return new Write(condition, action, value, ifCreated, ifExisting, previous, probe);
+    return new Write(condition, action, value, ifCreated, ifExisting, previous, probe, blind);
   }
 
   /** @return this write as a probe, which returns no previous value */
   public Write asProbe() {
-    return new Write(condition, action, value, ifCreated, ifExisting, false, true);
+    return new Write(condition, action, value, ifCreated, ifExisting, false, true, false);
   }
 
   /**
@@ -91,7 +96,34 @@ public record Write(Condition condition, Action action, byte[] value, Ttl ifCrea
    */
   public Write afterProbe(boolean existed, Ttl ttl) {
     return new Write(condition.narrowedTo(existed), action, value,
-        existed ? ifCreated : ttl, existed ? ttl : ifExisting, returnPrevious, false);
+        existed ? ifCreated : ttl, existed ? ttl : ifExisting, returnPrevious, false, false);
+  }
+
+  /**
+   * @param isBlind whether the caller needs to know nothing of what was there
+   * @return this write, blind or not
+   */
+  public Write blind(boolean isBlind) {
+    return new Write(condition, action, value, ifCreated, ifExisting, returnPrevious, probe,
+        isBlind);
+  }
+
+  /**
+   * The one time-to-live this write gives the entry whether it exists or not, when it may go as a
+   * plain {@code SET}: a blind, unconditional store whose time-to-live does not depend on what is
+   * there. "Keep" after an eternal creation counts as eternal: under the policy that asks for it
+   * (JCache's eternal one) every entry of the cache is eternal already.
+   *
+   * @return {@link Ttl#ETERNAL}, a time in milliseconds, or {@code null} if the script must decide
+   */
+  Ttl plainTtl() {
+    if (!blind || probe || returnPrevious || action != Action.SET || condition != Condition.ANY) {
+      return null;
+    }
+    if (ifCreated == Ttl.ETERNAL) {
+      return ifExisting == Ttl.ETERNAL || ifExisting == Ttl.KEEP ? Ttl.ETERNAL : null;
+    }
+    return ifCreated.isMillis() && ifCreated.arg().equals(ifExisting.arg()) ? ifCreated : null;
   }
 
   String flags() {

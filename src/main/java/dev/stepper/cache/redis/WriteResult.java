@@ -17,8 +17,15 @@ public record WriteResult(Outcome outcome, boolean existed, byte[] previous) {
     /** The condition did not hold; nothing changed. */
     CONDITION_FAILED,
     /** The condition held; nothing changed because the write was a probe. */
-    PROBED
+    PROBED,
+    /**
+     * A blind write stored its value as a plain command, without looking at what was there:
+     * {@code existed} is {@code false} and {@code previous} {@code null}, whatever was there.
+     */
+    STORED
   }
+
+  static final WriteResult STORED_BLIND = new WriteResult(Outcome.STORED, false, null);
 
   /** @return whether the write changed (or, for a probe, could change) the entry */
   public boolean holds() {

@@ -19,7 +19,8 @@
 -- Returns three items per entry, {outcome, existed, previous, ...}: outcome 'A' applied,
 -- 'F' condition failed, 'P' probed; existed 1 or 0; previous the old bytes when flag 'o' is set,
 -- or when a '=' condition failed on an existing entry (the caller then compares values itself;
--- else false).
+-- else false). Then one last item: 1 if someone listens, 0 if nobody does, -1 if not asked
+-- (ARGV[1] ''). A caller that hears 0 may write plain SETs for a short while (see Audience.java).
 -- Events are published only when someone subscribes (the caller's own listeners are told in the
 -- caller's JVM and skip the echo), as
 -- <type><netstring origin><netstring key><value><old value>, type c|u|r|x (created, updated,
@@ -133,4 +134,5 @@ for i = 1, #KEYS do
   local a = 4 + 6 * (i - 1)
   write(KEYS[i], ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], out)
 end
+out[#out + 1] = presence == '' and -1 or (listened and 1 or 0)
 return out
