@@ -11,8 +11,15 @@
  * command may carry the keys of a whole bulk call. No entry carries a hash tag, so a cache spreads
  * over every shard; only a cache's job queue and call budgets, small and touched one at a time,
  * share one hash tag per cache (see {@link dev.stepper.cache.redis.KeyLayout}). Walks over a
- * cluster's keys re-read the slots that moved while a master was scanned; a Sentinel-named master is followed as soon as a Sentinel announces a new one. Lua
- * scripts live next to the classes as {@code *.lua} resources.
+ * cluster's keys re-read the slots that moved while a master was scanned; a Sentinel-named master
+ * is followed as soon as a Sentinel announces a new one. Lua scripts live next to the classes as
+ * {@code *.lua} resources.
+ *
+ * <p>The stale-while-revalidate job records, job queue and call budgets ({@code JobRecords},
+ * {@code JobQueue}, {@code CallBudgets}) live here rather than beside the engine that uses them:
+ * they are Redis protocols (leases, a stream with a consumer group, sorted sets of leased calls)
+ * made of Lua scripts and Lettuce commands, and hold none of the engine's policy (freshness
+ * windows, placeholders, backoff), which stays in {@code swr} and the root package.
  *
  * <p>Internal: not an API; may change without notice. Depends on Lettuce (and Reactor, the
  * type of its event bus), the JDK, {@code javax.cache} (for its exceptions) and {@code config}
