@@ -44,9 +44,9 @@ final class CacheFactory {
     var codec = new EntryCodec<>(name, layout, configuration.getKeyType(),
         configuration.getValueType(), keyCodec, valueCodec);
 
-    Loader<K, V> loader = configuration.getCacheLoaderFactory() == null
-        ? null : new Loader<>(configuration.getCacheLoaderFactory().create());
-    Loader<K, V> readThrough = configuration.isReadThrough() ? loader : null;
+    Loader<K, V> loader = Loader.of(configuration.getCacheLoaderFactory() == null
+        ? null : configuration.getCacheLoaderFactory().create());
+    Loader<K, V> readThrough = configuration.isReadThrough() ? loader : Loader.of(null);
     Writer<K, V> writer = Writer.of(configuration.isWriteThrough()
         && configuration.getCacheWriterFactory() != null
         ? configuration.getCacheWriterFactory().create() : null);
@@ -56,17 +56,21 @@ final class CacheFactory {
     var cache = new AtomicReference<RedisCache<K, V>>();
     var events = new EventDispatcher<>(cache::get, store, manager::pubSub, keyCodec, valueCodec,
         manager.executor());
-    var core = new CacheCore<>(name, store, codec, expiry, writer, readThrough, statistics, events,
+    var protocol = new WriteProtocol(store, store.settings().timeout());
+    var steps = new CacheSteps<>(store, codec, expiry, protocol, events,
         Revalidation.ownLifetimes(expiry.policy(), readThrough));
+    var collaborators = new Collaborators<>(name, store, codec, expiry, protocol, writer,
+        readThrough, statistics, events, steps);
 
     var background = new BackgroundTasks(manager.executor());
-    var loads = new Loads<>(core, loader, background);
+    var loads = new Loads<>(collaborators, loader, background);
     String managerName = Redaction.redact(manager.getURI());
     ReadPath<K, V> reads = expiry.policy() instanceof StaleWhileRevalidate policy
-        ? new Revalidation<>(core, policy, classLoader, manager::pubSub, managerName)
-        : new Reads<>(core, loads);
-    var parts = new RedisCache.Parts<>(core, reads, new Writes<>(core), new Removals<>(core),
-        loads, new EntryProcessing<>(core), background, loader,
+        ? new Revalidation<>(collaborators, policy, classLoader, manager::pubSub, managerName)
+        : new Reads<>(collaborators, loads);
+    var parts = new RedisCache.Parts<>(collaborators, reads, new Writes<>(collaborators),
+        new Removals<>(collaborators), loads, new EntryProcessing<>(collaborators), background,
+        loader,
         new MBeanRegistration(statistics, MBeanRegistration.STATISTICS, managerName, name),
         new MBeanRegistration(new CacheConfigurationBean(configuration),
             MBeanRegistration.CONFIGURATION, managerName, name));

@@ -2,6 +2,9 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.EntryCodec.DecodedKeys;
 import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.event.EventDispatcher;
+import dev.stepper.cache.management.CacheStatistics;
+import dev.stepper.cache.redis.EntryStore;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.ArrayList;
@@ -18,7 +21,11 @@ import javax.cache.Cache;
  */
 final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
 
-  private final CacheCore<K, V> core;
+  private final EntryStore store;
+  private final EntryCodec<K, V> codec;
+  private final CacheStatistics statistics;
+  private final EventDispatcher<K, V> events;
+  private final CacheSteps<K, V> steps;
   private final Removals<K, V> removals;
   private final Iterator<List<byte[]>> batches;
   private List<K> keys = List.of();
@@ -31,10 +38,14 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private V lastValue;
   private byte[] lastBytes;
 
-  CacheIterator(CacheCore<K, V> core, Removals<K, V> removals) {
-    this.core = core;
+  CacheIterator(Collaborators<K, V> parts, Removals<K, V> removals) {
+    this.store = parts.store();
+    this.codec = parts.codec();
+    this.statistics = parts.statistics();
+    this.events = parts.events();
+    this.steps = parts.steps();
     this.removals = removals;
-    this.batches = core.store.scan(Removals.SCAN_BATCH);
+    this.batches = store.scan(Removals.SCAN_BATCH);
   }
 
   @Override
@@ -49,10 +60,10 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
       if (!batches.hasNext()) {
         return false;
       }
-      DecodedKeys<K> batch = core.codec.decodeKeys(batches.next());
+      DecodedKeys<K> batch = codec.decodeKeys(batches.next());
       keys = batch.keys();
       encodedKeys = batch.encodedKeys();
-      values = new ArrayList<>(core.store.getAll(encodedKeys));
+      values = new ArrayList<>(store.getAll(encodedKeys));
       position = 0;
     }
   }
@@ -66,10 +77,10 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     lastKey = keys.get(current);
     lastEncodedKey = encodedKeys.get(current);
     lastBytes = values.get(current);
-    lastValue = core.codec.decodeValue(lastEncodedKey, lastBytes);
-    core.statistics.recordHits(1);
-    EventBatch<K, V> batch = core.events.batch();
-    core.accessed(List.of(lastKey), List.of(lastEncodedKey), List.of(lastBytes), batch);
+    lastValue = codec.decodeValue(lastEncodedKey, lastBytes);
+    statistics.recordHits(1);
+    EventBatch<K, V> batch = events.batch();
+    steps.accessed(List.of(lastKey), List.of(lastEncodedKey), List.of(lastBytes), batch);
     batch.fire();
     return new CacheEntry<>(lastKey, lastValue);
   }

@@ -3,7 +3,6 @@ package dev.stepper.cache;
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.event.EventBatch;
 import dev.stepper.cache.event.EventDispatcher;
-import dev.stepper.cache.management.CacheStatistics;
 import dev.stepper.cache.redis.Condition;
 import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.Ttl;
@@ -14,40 +13,30 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * What one cache's operations share: its collaborators, assembled once, and the steps several
- * operations take (encoding keys, applying the expiry policy on access, announcing a stored value).
+ * The steps several of one cache's operations take: turning a value into a write with its
+ * time-to-live, applying the expiry policy on access, announcing a stored value, comparing by
+ * value. The operations hold their other collaborators themselves, given by {@link CacheFactory}.
  */
-final class CacheCore<K, V> {
+final class CacheSteps<K, V> {
 
-  final String name;
-  final EntryStore store;
-  final EntryCodec<K, V> codec;
-  final CacheExpiry expiry;
-  final Writer<K, V> writer;
-  /** The loader for read-through, or {@code null} when the cache does not read through. */
-  final Loader<K, V> readThrough;
-  final WriteProtocol protocol;
-  final CacheStatistics statistics;
-  final EventDispatcher<K, V> events;
+  private final EntryStore store;
+  private final EntryCodec<K, V> codec;
+  private final CacheExpiry expiry;
+  private final WriteProtocol protocol;
+  private final EventDispatcher<K, V> events;
   /** The time-to-live of values that set their own (placeholders, failure records), or null. */
   private final Function<V, Ttl> ownLifetime;
 
   /**
-   * @param readThrough the loader for read-through, or {@code null}
    * @param ownLifetime the time-to-live of values that set their own, or {@code null} if the
    *     expiry policy decides for every value
    */
-  CacheCore(String name, EntryStore store, EntryCodec<K, V> codec, CacheExpiry expiry,
-      Writer<K, V> writer, Loader<K, V> readThrough, CacheStatistics statistics,
+  CacheSteps(EntryStore store, EntryCodec<K, V> codec, CacheExpiry expiry, WriteProtocol protocol,
       EventDispatcher<K, V> events, Function<V, Ttl> ownLifetime) {
-    this.name = name;
     this.store = store;
     this.codec = codec;
     this.expiry = expiry;
-    this.writer = writer;
-    this.readThrough = readThrough;
-    this.protocol = new WriteProtocol(store, store.settings().timeout());
-    this.statistics = statistics;
+    this.protocol = protocol;
     this.events = events;
     this.ownLifetime = ownLifetime;
   }

@@ -2,6 +2,9 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.event.EventDispatcher;
+import dev.stepper.cache.management.CacheStatistics;
+import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.Condition;
 import dev.stepper.cache.redis.Ttl;
 import dev.stepper.cache.redis.Write;
@@ -27,30 +30,48 @@ final class EntryProcessing<K, V> {
   /** How many timeouts an {@code invoke} keeps retrying against concurrent changes. */
   private static final int RETRY_TIMEOUTS = 5;
 
-  private final CacheCore<K, V> core;
+  private final String name;
+  private final EntryStore store;
+  private final EntryCodec<K, V> codec;
+  private final CacheExpiry expiry;
+  private final WriteProtocol protocol;
+  private final Writer<K, V> writer;
+  private final Loader<K, V> readThrough;
+  private final CacheStatistics statistics;
+  private final EventDispatcher<K, V> events;
+  private final CacheSteps<K, V> steps;
 
-  EntryProcessing(CacheCore<K, V> core) {
-    this.core = core;
+  EntryProcessing(Collaborators<K, V> parts) {
+    this.name = parts.name();
+    this.store = parts.store();
+    this.codec = parts.codec();
+    this.expiry = parts.expiry();
+    this.protocol = parts.protocol();
+    this.writer = parts.writer();
+    this.readThrough = parts.readThrough();
+    this.statistics = parts.statistics();
+    this.events = parts.events();
+    this.steps = parts.steps();
   }
 
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
-    byte[] encodedKey = core.codec.key(key);
+    byte[] encodedKey = codec.key(key);
     long deadline = System.nanoTime()
-        + RETRY_TIMEOUTS * core.store.settings().timeout().toNanos();
+        + RETRY_TIMEOUTS * store.settings().timeout().toNanos();
     for (int attempt = 1; ; attempt++) {
       long start = System.nanoTime();
-      byte[] bytes = core.store.get(encodedKey);
-      var entry = new ProcessorEntry<>(key, core.codec.decodeValue(encodedKey, bytes),
-          core.readThrough);
+      byte[] bytes = store.get(encodedKey);
+      var entry = new ProcessorEntry<>(key, codec.decodeValue(encodedKey, bytes),
+          readThrough);
       T result = process(processor, entry, arguments);
-      EventBatch<K, V> batch = core.events.batch();
+      EventBatch<K, V> batch = events.batch();
       if (commit(entry, encodedKey, bytes, batch, start)) {
-        core.statistics.recordRead(bytes != null);
+        statistics.recordRead(bytes != null);
         batch.fire();
         return result;
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new CacheException("invoke on key " + key + " of cache " + core.name
+        throw new CacheException("invoke on key " + key + " of cache " + name
             + " gave up after " + attempt + " attempts: other clients kept changing the entry");
       }
       backOff(attempt);
@@ -83,17 +104,17 @@ final class EntryProcessing<K, V> {
         return true;
       }
       case ACCESSED -> {
-        core.accessed(List.of(key), List.of(encodedKey), List.of(bytes), batch);
+        steps.accessed(List.of(key), List.of(encodedKey), List.of(bytes), batch);
         return true;
       }
       case REMOVED -> {
-        core.writer.delete(key);
+        writer.delete(key);
         if (bytes == null) {
           return true;
         }
-        Sent sent = core.protocol.apply(encodedKey, Write.delete().when(unchanged), null);
+        Sent sent = protocol.apply(encodedKey, Write.delete().when(unchanged), null);
         if (sent.removed()) {
-          core.statistics.recordRemovals(1, start);
+          statistics.recordRemovals(1, start);
           batch.removed(key, entry.original());
         }
         return sent.applied();
@@ -101,17 +122,17 @@ final class EntryProcessing<K, V> {
       default -> {
         boolean loaded = entry.outcome() == ProcessorEntry.Outcome.LOADED;
         if (!loaded) {
-          core.writer.write(key, entry.value());
+          writer.write(key, entry.value());
         }
-        Ttl own = core.ownTtl(entry.value());
-        Ttl ttl = own != null ? own : bytes == null ? core.expiry.creation() : core.expiry.update();
-        Write write = Write.set(core.codec.value(entry.value()), ttl, ttl).when(unchanged);
-        Sent sent = core.protocol.apply(encodedKey, write, null);
+        Ttl own = steps.ownTtl(entry.value());
+        Ttl ttl = own != null ? own : bytes == null ? expiry.creation() : expiry.update();
+        Write write = Write.set(codec.value(entry.value()), ttl, ttl).when(unchanged);
+        Sent sent = protocol.apply(encodedKey, write, null);
         if (!sent.applied()) {
           return false;
         }
-        boolean stored = core.announceSet(key, entry.value(), entry.original(), sent, batch);
-        core.statistics.recordPuts(stored && !loaded ? 1 : 0, start);
+        boolean stored = steps.announceSet(key, entry.value(), entry.original(), sent, batch);
+        statistics.recordPuts(stored && !loaded ? 1 : 0, start);
         return true;
       }
     }

@@ -196,7 +196,7 @@ final class GenerationJob<K, V> implements Job<V> {
     byte[] queued = message.fields().get(PLACEHOLDER);
     boolean young = queued.length > 0 && Duration.between(requestedAt, Instant.now())
         .compareTo(revalidation.policy.lease().dividedBy(3)) < 0;
-    byte[] stored = revalidation.core.store.get(encodedKey);
+    byte[] stored = revalidation.store.get(encodedKey);
     if (stored != null && Arrays.equals(stored, queued)) {
       if (young) {
         placed = stored;
@@ -209,15 +209,15 @@ final class GenerationJob<K, V> implements Job<V> {
     V fresh;
     Write write;
     if (young && !Arrays.equals(stored, queued)) {
-      fresh = revalidation.core.codec.decodeValue(encodedKey, queued);
-      Ttl lease = revalidation.core.ownTtl(fresh);
+      fresh = revalidation.codec.decodeValue(encodedKey, queued);
+      Ttl lease = revalidation.steps.ownTtl(fresh);
       write = Write.set(queued, lease, lease);
     } else {
       leaseUntil = Instant.now().plus(revalidation.policy.lease());
       fresh = placeholder.apply(this);
-      write = revalidation.core.set(fresh);
+      write = revalidation.steps.set(fresh);
     }
-    Sent sent = revalidation.core.protocol.apply(encodedKey,
+    Sent sent = revalidation.protocol.apply(encodedKey,
         write.when(condition).returningPrevious(true), null);
     if (!sent.applied()) {
       if (young && Arrays.equals(sent.previous(), queued)) {
@@ -233,7 +233,7 @@ final class GenerationJob<K, V> implements Job<V> {
 
   private boolean startable(byte[] stored) {
     EntryState state = revalidation.generator.stateOf(
-        revalidation.core.codec.decodeValue(encodedKey, stored));
+        revalidation.codec.decodeValue(encodedKey, stored));
     return state.kind() != EntryState.Kind.READY && state.until() != null
         && !state.until().isAfter(Instant.now());
   }

@@ -2,6 +2,8 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.event.EventDispatcher;
+import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.Condition;
 import dev.stepper.cache.redis.Write;
 import java.util.ArrayList;
@@ -16,16 +18,28 @@ import javax.cache.integration.CompletionListener;
  */
 final class Loads<K, V> {
 
-  private final CacheCore<K, V> core;
+  private final EntryStore store;
+  private final EntryCodec<K, V> codec;
+  private final CacheExpiry expiry;
+  private final WriteProtocol protocol;
+  private final Loader<K, V> readThrough;
+  private final EventDispatcher<K, V> events;
+  private final CacheSteps<K, V> steps;
   private final Loader<K, V> loader;
   private final BackgroundTasks background;
 
   /**
    * @param loader the configured loader, used by {@code loadAll} even without read-through; may be
-   *     {@code null}
+   *     the disabled one
    */
-  Loads(CacheCore<K, V> core, Loader<K, V> loader, BackgroundTasks background) {
-    this.core = core;
+  Loads(Collaborators<K, V> parts, Loader<K, V> loader, BackgroundTasks background) {
+    this.store = parts.store();
+    this.codec = parts.codec();
+    this.expiry = parts.expiry();
+    this.protocol = parts.protocol();
+    this.readThrough = parts.readThrough();
+    this.events = parts.events();
+    this.steps = parts.steps();
     this.loader = loader;
     this.background = background;
   }
@@ -39,10 +53,10 @@ final class Loads<K, V> {
     Map<K, V> loaded;
     if (keys.size() == 1) {
       // load, not loadAll, for one key: what a loader expects from a get
-      V value = core.readThrough.load(keys.get(0));
+      V value = readThrough.load(keys.get(0));
       loaded = value == null ? Map.of() : Map.of(keys.get(0), value);
     } else {
-      loaded = core.readThrough.loadAll(keys);
+      loaded = readThrough.loadAll(keys);
     }
     loaded = requested(keys, loaded);
     store(loaded, false, batch);
@@ -62,7 +76,7 @@ final class Loads<K, V> {
   }
 
   void loadAll(List<K> keys, boolean replaceExistingValues, CompletionListener listener) {
-    if (loader == null) {
+    if (!loader.isEnabled()) {
       if (listener != null) {
         listener.onCompletion();
       }
@@ -71,7 +85,7 @@ final class Loads<K, V> {
     background.submit(() -> {
       try {
         List<K> toLoad = replaceExistingValues ? keys : absent(keys);
-        EventBatch<K, V> batch = core.events.batch();
+        EventBatch<K, V> batch = events.batch();
         if (!toLoad.isEmpty()) {
           store(requested(toLoad, loader.loadAll(toLoad)), replaceExistingValues, batch);
         }
@@ -88,7 +102,7 @@ final class Loads<K, V> {
   }
 
   private List<K> absent(List<K> keys) {
-    List<Boolean> present = core.store.containsAll(core.encodeKeys(keys));
+    List<Boolean> present = store.containsAll(steps.encodeKeys(keys));
     List<K> absent = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       if (!present.get(i)) {
@@ -100,18 +114,18 @@ final class Loads<K, V> {
 
   private void store(Map<K, V> loaded, boolean replaceExisting, EventBatch<K, V> batch) {
     List<K> keys = new ArrayList<>(loaded.keySet());
-    List<byte[]> encodedKeys = core.encodeKeys(keys);
+    List<byte[]> encodedKeys = steps.encodeKeys(keys);
     var writes = new ArrayList<Write>(keys.size());
     for (K key : keys) {
-      Write write = core.set(loaded.get(key))
-          .returningPrevious(core.events.oldValuesRequired());
+      Write write = steps.set(loaded.get(key))
+          .returningPrevious(events.oldValuesRequired());
       writes.add(replaceExisting ? write : write.when(Condition.ABSENT));
     }
-    List<Sent> results = core.protocol.applyAll(encodedKeys, writes, core.expiry.decision());
+    List<Sent> results = protocol.applyAll(encodedKeys, writes, expiry.decision());
     for (int i = 0; i < keys.size(); i++) {
       K key = keys.get(i);
-      core.announceSet(key, loaded.get(key),
-          core.codec.decodeReplaced(encodedKeys.get(i), results.get(i).previous()), results.get(i),
+      steps.announceSet(key, loaded.get(key),
+          codec.decodeReplaced(encodedKeys.get(i), results.get(i).previous()), results.get(i),
           batch);
     }
   }

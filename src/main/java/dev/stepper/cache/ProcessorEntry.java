@@ -33,7 +33,8 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
 
   /**
    * @param original the value in Redis, or {@code null}
-   * @param readThrough the loader to call if the processor reads an absent value, or {@code null}
+   * @param readThrough the loader to call if the processor reads an absent value (the disabled
+   *     one loads nothing)
    */
   ProcessorEntry(K key, V original, Loader<K, V> readThrough) {
     this.key = key;
@@ -52,7 +53,7 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
       if (original != null) {
         value = original;
         outcome = Outcome.ACCESSED;
-      } else if (readThrough != null) {
+      } else {
         value = readThrough.load(key);
         if (value != null) {
           outcome = Outcome.LOADED;

@@ -1,6 +1,9 @@
 package dev.stepper.cache;
 
 import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.event.EventDispatcher;
+import dev.stepper.cache.management.CacheStatistics;
+import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.Ttl;
 import dev.stepper.cache.redis.Write;
 import dev.stepper.cache.redis.WriteResult;
@@ -13,11 +16,21 @@ import java.util.Map;
 /** {@code get}, {@code getAll} and {@code containsKey}, with access expiry and read-through. */
 final class Reads<K, V> implements ReadPath<K, V> {
 
-  private final CacheCore<K, V> core;
+  private final EntryStore store;
+  private final EntryCodec<K, V> codec;
+  private final CacheExpiry expiry;
+  private final CacheStatistics statistics;
+  private final EventDispatcher<K, V> events;
+  private final CacheSteps<K, V> steps;
   private final Loads<K, V> loads;
 
-  Reads(CacheCore<K, V> core, Loads<K, V> loads) {
-    this.core = core;
+  Reads(Collaborators<K, V> parts, Loads<K, V> loads) {
+    this.store = parts.store();
+    this.codec = parts.codec();
+    this.expiry = parts.expiry();
+    this.statistics = parts.statistics();
+    this.events = parts.events();
+    this.steps = parts.steps();
     this.loads = loads;
   }
 
@@ -25,7 +38,7 @@ final class Reads<K, V> implements ReadPath<K, V> {
   public V get(K key) {
     long start = System.nanoTime();
     V value = lookup(List.of(key)).get(key);
-    core.statistics.recordGetTime(start);
+    statistics.recordGetTime(start);
     return value;
   }
 
@@ -33,27 +46,27 @@ final class Reads<K, V> implements ReadPath<K, V> {
   public Map<K, V> getAll(List<K> keys) {
     long start = System.nanoTime();
     Map<K, V> result = lookup(keys);
-    core.statistics.recordGetTime(start);
+    statistics.recordGetTime(start);
     return result;
   }
 
   private Map<K, V> lookup(List<K> keys) {
-    List<byte[]> encodedKeys = core.encodeKeys(keys);
-    EventBatch<K, V> batch = core.events.batch();
+    List<byte[]> encodedKeys = steps.encodeKeys(keys);
+    EventBatch<K, V> batch = events.batch();
     List<byte[]> found = read(keys, encodedKeys, batch);
     Map<K, V> result = new LinkedHashMap<>();
     List<K> missing = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
-      V value = core.codec.decodeValue(encodedKeys.get(i), found.get(i));
+      V value = codec.decodeValue(encodedKeys.get(i), found.get(i));
       if (value != null) {
         result.put(keys.get(i), value);
       } else {
         missing.add(keys.get(i));
       }
     }
-    core.statistics.recordHits(result.size());
-    core.statistics.recordMisses(missing.size());
-    if (core.readThrough != null && !missing.isEmpty()) {
+    statistics.recordHits(result.size());
+    statistics.recordMisses(missing.size());
+    if (!missing.isEmpty()) {
       result.putAll(loads.readThrough(missing, batch));
     }
     batch.fire();
@@ -66,24 +79,24 @@ final class Reads<K, V> implements ReadPath<K, V> {
    * found, in one more pipeline.
    */
   private List<byte[]> read(List<K> keys, List<byte[]> encodedKeys, EventBatch<K, V> batch) {
-    if (!core.expiry.isConstant()) {
-      List<byte[]> found = core.store.getAll(encodedKeys);
-      core.accessed(keys, encodedKeys, found, batch);
+    if (!expiry.isConstant()) {
+      List<byte[]> found = store.getAll(encodedKeys);
+      steps.accessed(keys, encodedKeys, found, batch);
       return found;
     }
-    Ttl access = core.expiry.access();
+    Ttl access = expiry.access();
     if (access == Ttl.KEEP) {
-      return core.store.getAll(encodedKeys);
+      return store.getAll(encodedKeys);
     }
     Write touch = Write.touch(access).returningPrevious(true);
-    List<WriteResult> results = core.store.writeAll(encodedKeys,
+    List<WriteResult> results = store.writeAll(encodedKeys,
         Collections.nCopies(keys.size(), touch));
     var found = new ArrayList<byte[]>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       byte[] bytes = results.get(i).previous();
       found.add(bytes);
       if (bytes != null && access == Ttl.ZERO) {
-        batch.expired(keys.get(i), core.codec.decodeReplaced(encodedKeys.get(i), bytes));
+        batch.expired(keys.get(i), codec.decodeReplaced(encodedKeys.get(i), bytes));
       }
     }
     return found;
@@ -91,6 +104,6 @@ final class Reads<K, V> implements ReadPath<K, V> {
 
   @Override
   public boolean containsKey(K key) {
-    return core.contains(key);
+    return steps.contains(key);
   }
 }

@@ -1,7 +1,10 @@
 package dev.stepper.cache;
 
 import dev.stepper.cache.config.StepperConfiguration;
+import dev.stepper.cache.event.EventDispatcher;
+import dev.stepper.cache.management.CacheStatistics;
 import dev.stepper.cache.management.MBeanRegistration;
+import dev.stepper.cache.redis.EntryStore;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,7 +26,7 @@ import javax.cache.processor.EntryProcessorResult;
  * <p>This class checks arguments and state, and owns the cache's lifecycle, listeners and MXBeans;
  * the operations live in its {@link ReadPath} ({@link Reads}, or {@link Revalidation} when the
  * expiry policy is stale-while-revalidate), {@link Writes}, {@link Removals}, {@link Loads} and
- * {@link EntryProcessing}, over the collaborators in {@link CacheCore}, all of them made by
+ * {@link EntryProcessing}, over the {@link Collaborators} they share, all of them made by
  * {@link CacheFactory}. Thread-safe; several JVMs may share the entries.
  */
 final class RedisCache<K, V> implements Cache<K, V> {
@@ -35,14 +38,20 @@ final class RedisCache<K, V> implements Cache<K, V> {
    * @param statisticsBean registered while statistics are enabled
    * @param configurationBean registered while management is enabled
    */
-  record Parts<K, V>(CacheCore<K, V> core, ReadPath<K, V> reads, Writes<K, V> writes,
+  record Parts<K, V>(Collaborators<K, V> collaborators, ReadPath<K, V> reads, Writes<K, V> writes,
       Removals<K, V> removals, Loads<K, V> loads, EntryProcessing<K, V> processing,
       BackgroundTasks background, Loader<K, V> loader, MBeanRegistration statisticsBean,
       MBeanRegistration configurationBean) {}
 
   private final RedisCacheManager manager;
   private final StepperConfiguration<K, V> configuration;
-  private final CacheCore<K, V> core;
+  private final Collaborators<K, V> collaborators;
+  private final String name;
+  private final EntryStore store;
+  private final CacheExpiry expiry;
+  private final Writer<K, V> writer;
+  private final CacheStatistics statistics;
+  private final EventDispatcher<K, V> events;
   private final Loader<K, V> loader;
   private final BackgroundTasks background;
   private final ReadPath<K, V> reads;
@@ -58,7 +67,13 @@ final class RedisCache<K, V> implements Cache<K, V> {
       Parts<K, V> parts) {
     this.manager = manager;
     this.configuration = configuration;
-    this.core = parts.core();
+    this.collaborators = parts.collaborators();
+    this.name = collaborators.name();
+    this.store = collaborators.store();
+    this.expiry = collaborators.expiry();
+    this.writer = collaborators.writer();
+    this.statistics = collaborators.statistics();
+    this.events = collaborators.events();
     this.loader = parts.loader();
     this.background = parts.background();
     this.reads = parts.reads();
@@ -75,7 +90,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
     try {
       for (CacheEntryListenerConfiguration<K, V> listener
           : configuration.getCacheEntryListenerConfigurations()) {
-        core.events.register(listener);
+        events.register(listener);
       }
       setStatisticsEnabled(configuration.isStatisticsEnabled());
       setManagementEnabled(configuration.isManagementEnabled());
@@ -110,7 +125,8 @@ final class RedisCache<K, V> implements Cache<K, V> {
       CompletionListener listener) {
     checkOpen();
     Objects.requireNonNull(keys, "keys");
-    loads.loadAll(loader == null ? List.of() : requireKeys(keys), replaceExistingValues, listener);
+    loads.loadAll(loader.isEnabled() ? requireKeys(keys) : List.of(), replaceExistingValues,
+        listener);
   }
 
   @Override
@@ -200,7 +216,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
   @Override
   public void clear() {
     checkOpen();
-    Removals.clear(core.store);
+    Removals.clear(store);
   }
 
   @Override
@@ -223,12 +239,12 @@ final class RedisCache<K, V> implements Cache<K, V> {
   @Override
   public Iterator<Entry<K, V>> iterator() {
     checkOpen();
-    return new CacheIterator<>(core, removals);
+    return new CacheIterator<>(collaborators, removals);
   }
 
   @Override
   public String getName() {
-    return core.name;
+    return name;
   }
 
   @Override
@@ -246,7 +262,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
     if (clazz.isInstance(configuration)) {
       return clazz.cast(configuration);
     }
-    throw new IllegalArgumentException("The configuration of cache " + core.name + " is a "
+    throw new IllegalArgumentException("The configuration of cache " + name + " is a "
         + configuration.getClass().getName() + ", not a " + clazz.getName());
   }
 
@@ -257,7 +273,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
     Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
     configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
     try {
-      core.events.register(listenerConfiguration);
+      events.register(listenerConfiguration);
     } catch (RuntimeException e) {
       configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
       throw e;
@@ -270,12 +286,12 @@ final class RedisCache<K, V> implements Cache<K, V> {
     checkOpen();
     Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
     configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
-    core.events.deregister(listenerConfiguration);
+    events.deregister(listenerConfiguration);
   }
 
   void setStatisticsEnabled(boolean enabled) {
     configuration.setStatisticsEnabled(enabled);
-    core.statistics.setEnabled(enabled);
+    statistics.setEnabled(enabled);
     if (enabled) {
       statisticsBean.register();
     } else {
@@ -307,11 +323,11 @@ final class RedisCache<K, V> implements Cache<K, V> {
       statisticsBean.unregister();
       configurationBean.unregister();
       reads.close();
-      background.awaitQuiet(core.store.settings().timeout().toMillis());
+      background.awaitQuiet(store.settings().timeout().toMillis());
     } finally {
-      core.events.close();
-      Resources.closeAll(loader == null ? null : loader.target(), core.writer.target(),
-          core.expiry.policy());
+      events.close();
+      Resources.closeAll(loader.target(), writer.target(),
+          expiry.policy());
     }
   }
 
@@ -327,7 +343,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
 
   private void checkOpen() {
     if (closed.get()) {
-      throw new IllegalStateException("Cache " + core.name + " is closed");
+      throw new IllegalStateException("Cache " + name + " is closed");
     }
   }
 
@@ -342,6 +358,6 @@ final class RedisCache<K, V> implements Cache<K, V> {
 
   @Override
   public String toString() {
-    return "RedisCache{" + core.name + " at " + core.store.layout() + "}";
+    return "RedisCache{" + name + " at " + store.layout() + "}";
   }
 }

@@ -2,6 +2,8 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.event.EventDispatcher;
+import dev.stepper.cache.management.CacheStatistics;
 import dev.stepper.cache.redis.Condition;
 import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.Ttl;
@@ -19,60 +21,72 @@ final class Removals<K, V> {
   /** Keys per SCAN call of {@code clear()}, {@code removeAll()} and iterators. */
   static final int SCAN_BATCH = 500;
 
-  private final CacheCore<K, V> core;
+  private final EntryStore store;
+  private final EntryCodec<K, V> codec;
+  private final WriteProtocol protocol;
+  private final Writer<K, V> writer;
+  private final CacheStatistics statistics;
+  private final EventDispatcher<K, V> events;
+  private final CacheSteps<K, V> steps;
 
-  Removals(CacheCore<K, V> core) {
-    this.core = core;
+  Removals(Collaborators<K, V> parts) {
+    this.store = parts.store();
+    this.codec = parts.codec();
+    this.protocol = parts.protocol();
+    this.writer = parts.writer();
+    this.statistics = parts.statistics();
+    this.events = parts.events();
+    this.steps = parts.steps();
   }
 
   boolean remove(K key) {
     long start = System.nanoTime();
-    byte[] encodedKey = core.codec.key(key);
-    core.writer.delete(key);
-    Sent sent = core.protocol.apply(encodedKey,
-        Write.delete().returningPrevious(core.events.oldValuesRequired()), null);
-    announce(key, core.codec.decodeReplaced(encodedKey, sent.previous()), sent, start);
+    byte[] encodedKey = codec.key(key);
+    writer.delete(key);
+    Sent sent = protocol.apply(encodedKey,
+        Write.delete().returningPrevious(events.oldValuesRequired()), null);
+    announce(key, codec.decodeReplaced(encodedKey, sent.previous()), sent, start);
     return sent.removed();
   }
 
   boolean remove(K key, V oldValue) {
     long start = System.nanoTime();
-    byte[] encodedKey = core.codec.key(key);
-    Sent sent = core.whenEqual(encodedKey, Write.delete(), core.codec.value(oldValue),
-        oldValue, core.writer.isEnabled() ? (i, existed) -> {
-          core.writer.delete(key);
+    byte[] encodedKey = codec.key(key);
+    Sent sent = steps.whenEqual(encodedKey, Write.delete(), codec.value(oldValue),
+        oldValue, writer.isEnabled() ? (i, existed) -> {
+          writer.delete(key);
           return Ttl.KEEP;
         } : null);
-    core.statistics.recordRead(sent.existed());
+    statistics.recordRead(sent.existed());
     announce(key, oldValue, sent, start);
-    core.accessedAfterMismatch(key, encodedKey, sent);
+    steps.accessedAfterMismatch(key, encodedKey, sent);
     return sent.removed();
   }
 
   V getAndRemove(K key) {
     long start = System.nanoTime();
-    byte[] encodedKey = core.codec.key(key);
-    core.writer.delete(key);
-    Sent sent = core.protocol.apply(encodedKey, Write.delete().returningPrevious(true), null);
-    core.statistics.recordRead(sent.existed());
-    V previous = core.codec.decodeReplaced(encodedKey, sent.previous());
+    byte[] encodedKey = codec.key(key);
+    writer.delete(key);
+    Sent sent = protocol.apply(encodedKey, Write.delete().returningPrevious(true), null);
+    statistics.recordRead(sent.existed());
+    V previous = codec.decodeReplaced(encodedKey, sent.previous());
     announce(key, previous, sent, start);
-    return core.returnedPrevious("getAndRemove", encodedKey, sent.previous(), previous);
+    return steps.returnedPrevious("getAndRemove", encodedKey, sent.previous(), previous);
   }
 
   /** Removes an entry an iterator returned, unless another client changed it since. */
   void removeReturned(K key, V value, byte[] bytes) {
     long start = System.nanoTime();
-    core.writer.delete(key);
-    Sent sent = core.protocol.apply(core.codec.key(key),
+    writer.delete(key);
+    Sent sent = protocol.apply(codec.key(key),
         Write.delete().when(Condition.holding(bytes)), null);
     announce(key, value, sent, start);
   }
 
   private void announce(K key, V removedValue, Sent sent, long start) {
     if (sent.removed()) {
-      core.statistics.recordRemovals(1, start);
-      EventBatch<K, V> batch = core.events.batch();
+      statistics.recordRemovals(1, start);
+      EventBatch<K, V> batch = events.batch();
       batch.removed(key, removedValue);
       batch.fire();
     }
@@ -86,29 +100,29 @@ final class Removals<K, V> {
     long start = System.nanoTime();
     List<K> toRemove = keys;
     CacheWriterException failure = null;
-    if (core.writer.isEnabled()) {
+    if (writer.isEnabled()) {
       Set<K> undeleted = new HashSet<>(keys);
       try {
-        core.writer.deleteAll(undeleted);
+        writer.deleteAll(undeleted);
       } catch (CacheWriterException e) {
         failure = e;
         toRemove = keys.stream().filter(key -> !undeleted.contains(key)).toList();
       }
     }
-    List<byte[]> encodedKeys = core.encodeKeys(toRemove);
-    Write delete = Write.delete().returningPrevious(core.events.oldValuesRequired());
-    List<Sent> results = core.protocol.applyAll(encodedKeys,
+    List<byte[]> encodedKeys = steps.encodeKeys(toRemove);
+    Write delete = Write.delete().returningPrevious(events.oldValuesRequired());
+    List<Sent> results = protocol.applyAll(encodedKeys,
         Collections.nCopies(toRemove.size(), delete), null);
-    EventBatch<K, V> batch = core.events.batch();
+    EventBatch<K, V> batch = events.batch();
     int removed = 0;
     for (int i = 0; i < toRemove.size(); i++) {
       if (results.get(i).removed()) {
         removed++;
-        batch.removed(toRemove.get(i), core.codec.decodeReplaced(encodedKeys.get(i),
+        batch.removed(toRemove.get(i), codec.decodeReplaced(encodedKeys.get(i),
             results.get(i).previous()));
       }
     }
-    core.statistics.recordRemovals(removed, start);
+    statistics.recordRemovals(removed, start);
     batch.fire();
     if (failure != null) {
       throw failure;
@@ -121,10 +135,10 @@ final class Removals<K, V> {
    */
   void removeAll() {
     CacheWriterException failure = null;
-    Iterator<List<byte[]>> batches = core.store.scan(SCAN_BATCH);
+    Iterator<List<byte[]>> batches = store.scan(SCAN_BATCH);
     while (batches.hasNext()) {
       try {
-        removeAll(core.codec.decodeKeys(batches.next()).keys());
+        removeAll(codec.decodeKeys(batches.next()).keys());
       } catch (CacheWriterException e) {
         if (failure == null) {
           failure = e;

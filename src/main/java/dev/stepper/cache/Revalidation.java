@@ -2,9 +2,12 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.event.EventDispatcher;
+import dev.stepper.cache.management.CacheStatistics;
 import dev.stepper.cache.management.MBeanRegistration;
 import dev.stepper.cache.management.RevalidationStatistics;
 import dev.stepper.cache.redis.Condition;
+import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.JobQueue;
 import dev.stepper.cache.redis.JobRecords;
 import dev.stepper.cache.redis.PubSub;
@@ -59,9 +62,15 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
   /** A queued job whose workers died this often is recorded as failed instead of run again. */
   private static final int MAX_DELIVERIES = 3;
 
-  final CacheCore<K, V> core;
+  private final String name;
+  final EntryStore store;
+  final EntryCodec<K, V> codec;
+  final WriteProtocol protocol;
+  private final CacheStatistics statistics;
+  private final EventDispatcher<K, V> events;
+  final CacheSteps<K, V> steps;
   final StaleWhileRevalidate policy;
-  /** The read-through loader, or {@code null} if the cache does not read through. */
+  /** The read-through loader, or the disabled one if the cache does not read through. */
   private final Loader<K, V> loader;
   /** The loader as a background loader, or {@code null} if it is a plain one. */
   final BackgroundLoader<K, V> generator;
@@ -94,23 +103,28 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
    * @param pubSub the manager's pub/sub connection, on which queued jobs wake the workers
    * @param managerName the manager's URI, its password hidden, for the budgets' MXBeans
    */
-  Revalidation(CacheCore<K, V> core, StaleWhileRevalidate policy, ClassLoader classLoader,
+  Revalidation(Collaborators<K, V> parts, StaleWhileRevalidate policy, ClassLoader classLoader,
       Supplier<PubSub> pubSub, String managerName) {
-    this.core = core;
+    this.name = parts.name();
+    this.store = parts.store();
+    this.codec = parts.codec();
+    this.protocol = parts.protocol();
+    this.statistics = parts.statistics();
+    this.events = parts.events();
+    this.steps = parts.steps();
     this.policy = policy;
-    this.loader = core.readThrough;
-    this.generator = loader != null && loader.target() instanceof BackgroundLoader<K, V> b
-        ? b : null;
-    this.records = core.store.jobRecords();
-    this.queue = core.store.jobQueue();
+    this.loader = parts.readThrough();
+    this.generator = loader.target() instanceof BackgroundLoader<K, V> b ? b : null;
+    this.records = store.jobRecords();
+    this.queue = store.jobQueue();
     this.pubSub = pubSub;
-    this.calls = new BudgetedCalls(core.name, managerName, core.store.callBudgets(), queue);
-    this.heartbeat = new Heartbeat(core.name, policy.lease());
+    this.calls = new BudgetedCalls(name, managerName, store.callBudgets(), queue);
+    this.heartbeat = new Heartbeat(name, policy.lease());
     this.countersBean = new MBeanRegistration(counters, MBeanRegistration.REVALIDATION,
-        managerName, core.name);
-    if (policy.jobThreads() > 0 && loader != null) {
-      this.jobs = new JobExecutor(core.name, policy.jobThreads(), policy.jobQueue(), classLoader);
-      this.workers = new JobWorkers(core.name, queue, jobs, policy.jobThreads(), this::runQueued,
+        managerName, name);
+    if (policy.jobThreads() > 0 && loader.isEnabled()) {
+      this.jobs = new JobExecutor(name, policy.jobThreads(), policy.jobQueue(), classLoader);
+      this.workers = new JobWorkers(name, queue, jobs, policy.jobThreads(), this::runQueued,
           policy.lease());
     } else {
       this.jobs = null;
@@ -123,7 +137,7 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
   public void open() {
     countersBean.register();
     if (workers != null) {
-      workers.start(pubSub.get(), core.store.layout().jobChannel());
+      workers.start(pubSub.get(), store.layout().jobChannel());
     }
   }
 
@@ -135,19 +149,19 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
   @Override
   public V get(K key) {
     long start = System.nanoTime();
-    byte[] encodedKey = core.codec.key(key);
-    TimedValue found = core.store.getWithTtl(encodedKey);
+    byte[] encodedKey = codec.key(key);
+    TimedValue found = store.getWithTtl(encodedKey);
     V value;
     if (found == null) {
-      core.statistics.recordMisses(1);
-      value = loader == null ? null
+      statistics.recordMisses(1);
+      value = !loader.isEnabled() ? null
           : generator != null ? startJob(key, encodedKey, null, 1)
           : loadUnderLease(key, encodedKey);
     } else {
-      core.statistics.recordHits(1);
+      statistics.recordHits(1);
       value = serve(key, encodedKey, found);
     }
-    core.statistics.recordGetTime(start);
+    statistics.recordGetTime(start);
     return value;
   }
 
@@ -166,12 +180,12 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
 
   @Override
   public boolean containsKey(K key) {
-    return core.contains(key);
+    return steps.contains(key);
   }
 
   private V serve(K key, byte[] encodedKey, TimedValue found) {
-    V value = core.codec.decodeValue(encodedKey, found.bytes());
-    if (loader == null) {
+    V value = codec.decodeValue(encodedKey, found.bytes());
+    if (!loader.isEnabled()) {
       return value;
     }
     EntryState state = generator == null ? EntryState.ready() : generator.stateOf(value);
@@ -213,7 +227,7 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
     GenerationJob<K, V> job = GenerationJob.queued(this, key, encodedKey, attempt);
     V placeholder = generator.placeholder(key, job);
     Condition condition = replacing == null ? Condition.ABSENT : Condition.holding(replacing);
-    Write write = core.set(placeholder).when(condition).returningPrevious(true);
+    Write write = steps.set(placeholder).when(condition).returningPrevious(true);
     JobQueue.Enqueued enqueued;
     try {
       enqueued = queue.writeAndEnqueue(encodedKey, write, policy.jobQueue(),
@@ -244,14 +258,14 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
         return replacing == null ? null : startJob(key, encodedKey, null, attempt);
       }
       counters.singleFlightWait();
-      return core.codec.decodeValue(encodedKey, sent.previous());
+      return codec.decodeValue(encodedKey, sent.previous());
     }
     announce(key, placeholder, encodedKey, sent);
     if (enqueued.id() == null) {
       counters.jobRejected();
       withdraw(key, encodedKey, write.value(), sent.previous());
       throw new CacheLoaderException("Cannot generate " + describe(encodedKey) + ": the job"
-          + " queue of cache " + core.name + " holds " + policy.jobQueue() + " jobs that no"
+          + " queue of cache " + name + " holds " + policy.jobQueue() + " jobs that no"
           + " worker has taken yet. Retry later, add workers (JVMs whose cache has job threads),"
           + " or raise StaleWhileRevalidate.jobQueue (job-queue in the configuration file)");
     }
@@ -271,9 +285,9 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
   private void runQueued(JobQueue.Message message) {
     byte[] encodedKey = message.fields().get(GenerationJob.KEY);
     List<K> keys = encodedKey == null ? List.of()
-        : core.codec.decodeKeys(List.of(encodedKey)).keys();
+        : codec.decodeKeys(List.of(encodedKey)).keys();
     if (keys.isEmpty()) {
-      LOG.warn("Cache {}: dropping a queued job that names no key of this cache", core.name);
+      LOG.warn("Cache {}: dropping a queued job that names no key of this cache", name);
       doneWith(message);
       return;
     }
@@ -317,12 +331,12 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
   }
 
   private void refreshQueued(K key, byte[] encodedKey) {
-    TimedValue found = core.store.getWithTtl(encodedKey);
+    TimedValue found = store.getWithTtl(encodedKey);
     if (found == null || !found.expires()
         || !policy.isStale(Duration.ofMillis(found.remainingMillis()))) {
       return; // gone, or refreshed since it was queued
     }
-    V value = core.codec.decodeValue(encodedKey, found.bytes());
+    V value = codec.decodeValue(encodedKey, found.bytes());
     if (generator == null || generator.stateOf(value).kind() == EntryState.Kind.READY) {
       refresh(key, encodedKey, found.bytes());
     }
@@ -339,16 +353,16 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
    */
   void withdraw(K key, byte[] encodedKey, byte[] bytes, byte[] replaced) {
     Write undo = replaced == null ? Write.delete() : Write.set(replaced, Ttl.KEEP, Ttl.KEEP);
-    Sent sent = core.protocol.apply(encodedKey, undo.when(Condition.holding(bytes)), null);
+    Sent sent = protocol.apply(encodedKey, undo.when(Condition.holding(bytes)), null);
     if (!sent.applied()) {
       return;
     }
-    V placeholder = core.codec.decodeValue(encodedKey, bytes);
-    EventBatch<K, V> batch = core.events.batch();
+    V placeholder = codec.decodeValue(encodedKey, bytes);
+    EventBatch<K, V> batch = events.batch();
     if (replaced == null) {
       batch.removed(key, placeholder);
     } else {
-      batch.updated(key, core.codec.decodeReplaced(encodedKey, replaced), placeholder);
+      batch.updated(key, codec.decodeReplaced(encodedKey, replaced), placeholder);
     }
     batch.fire();
   }
@@ -434,7 +448,7 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
       return Instant.now().plus(grant.heldFor());
     }
     try {
-      if (!Arrays.equals(core.store.get(encodedKey), staleBytes)) {
+      if (!Arrays.equals(store.get(encodedKey), staleBytes)) {
         return null; // refreshed, replaced or removed since it was read
       }
       LOG.debug("Refreshing stale {}", describe(encodedKey));
@@ -522,7 +536,7 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
    * wait for its value. A recent failure is answered with an exception until its retry time.
    */
   private V loadUnderLease(K key, byte[] encodedKey) {
-    long deadline = System.nanoTime() + policy.lease().plus(core.store.settings().timeout())
+    long deadline = System.nanoTime() + policy.lease().plus(store.settings().timeout())
         .toNanos();
     String token = UUID.randomUUID().toString();
     long pause = TimeUnit.MILLISECONDS.toNanos(5);
@@ -531,10 +545,10 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
       JobRecords.Grant grant = records.acquire(encodedKey, token, policy.lease());
       if (grant.acquired()) {
         // the previous holder may have stored the value between our read and our lease
-        byte[] stored = core.store.get(encodedKey);
+        byte[] stored = store.get(encodedKey);
         if (stored != null) {
           releaseQuietly(encodedKey, token);
-          return core.codec.decodeValue(encodedKey, stored);
+          return codec.decodeValue(encodedKey, stored);
         }
         return loadAndStore(key, encodedKey, token, grant.failedAttempts());
       }
@@ -553,9 +567,9 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
       }
       LockSupport.parkNanos(pause);
       pause = Math.min(pause * 2, MAX_POLL_NANOS);
-      byte[] found = core.store.get(encodedKey);
+      byte[] found = store.get(encodedKey);
       if (found != null) {
-        return core.codec.decodeValue(encodedKey, found);
+        return codec.decodeValue(encodedKey, found);
       }
     }
   }
@@ -604,8 +618,8 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
    * @return the write as sent, and what Redis answered
    */
   Sent storeWhen(K key, byte[] encodedKey, V value, Condition condition) {
-    Sent sent = core.protocol.apply(encodedKey, core.set(value).when(condition)
-        .returningPrevious(core.events.oldValuesRequired()), null);
+    Sent sent = protocol.apply(encodedKey, steps.set(value).when(condition)
+        .returningPrevious(events.oldValuesRequired()), null);
     if (sent.applied()) {
       announce(key, value, encodedKey, sent);
     }
@@ -613,14 +627,14 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
   }
 
   void announce(K key, V value, byte[] encodedKey, Sent sent) {
-    EventBatch<K, V> batch = core.events.batch();
-    core.announceSet(key, value, core.codec.decodeReplaced(encodedKey, sent.previous()), sent,
+    EventBatch<K, V> batch = events.batch();
+    steps.announceSet(key, value, codec.decodeReplaced(encodedKey, sent.previous()), sent,
         batch);
     batch.fire();
   }
 
   String describe(byte[] encodedKey) {
-    return core.store.layout().describe(encodedKey);
+    return store.layout().describe(encodedKey);
   }
 
   /**
@@ -634,7 +648,7 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
    *     background loader (the expiry policy then decides alone)
    */
   static <K, V> Function<V, Ttl> ownLifetimes(ExpiryPolicy expiry, Loader<K, V> readThrough) {
-    if (!(expiry instanceof StaleWhileRevalidate policy) || readThrough == null
+    if (!(expiry instanceof StaleWhileRevalidate policy)
         || !(readThrough.target() instanceof BackgroundLoader<K, V> generator)) {
       return null;
     }
@@ -660,8 +674,8 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
     countersBean.unregister();
     closing = true;
     if (workers != null) {
-      workers.stop(pubSub.get(), core.store.layout().jobChannel());
-      jobs.close(core.store.settings().timeout().toMillis());
+      workers.stop(pubSub.get(), store.layout().jobChannel());
+      jobs.close(store.settings().timeout().toMillis());
     }
     heartbeat.close();
     calls.close();

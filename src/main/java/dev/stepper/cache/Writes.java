@@ -2,6 +2,8 @@ package dev.stepper.cache;
 
 import dev.stepper.cache.WriteProtocol.Sent;
 import dev.stepper.cache.event.EventBatch;
+import dev.stepper.cache.event.EventDispatcher;
+import dev.stepper.cache.management.CacheStatistics;
 import dev.stepper.cache.redis.Condition;
 import dev.stepper.cache.redis.Ttl;
 import dev.stepper.cache.redis.Write;
@@ -16,31 +18,43 @@ import javax.cache.integration.CacheWriterException;
 /** The operations that store values: puts and replacements. */
 final class Writes<K, V> {
 
-  private final CacheCore<K, V> core;
+  private final EntryCodec<K, V> codec;
+  private final CacheExpiry expiry;
+  private final WriteProtocol protocol;
+  private final Writer<K, V> writer;
+  private final CacheStatistics statistics;
+  private final EventDispatcher<K, V> events;
+  private final CacheSteps<K, V> steps;
 
-  Writes(CacheCore<K, V> core) {
-    this.core = core;
+  Writes(Collaborators<K, V> parts) {
+    this.codec = parts.codec();
+    this.expiry = parts.expiry();
+    this.protocol = parts.protocol();
+    this.writer = parts.writer();
+    this.statistics = parts.statistics();
+    this.events = parts.events();
+    this.steps = parts.steps();
   }
 
   /** {@code put}, or {@code getAndPut} when {@code returnPrevious}. */
   V put(K key, V value, boolean returnPrevious) {
     long start = System.nanoTime();
-    byte[] encodedKey = core.codec.key(key);
-    Write write = core.set(value)
-        .returningPrevious(returnPrevious || core.events.oldValuesRequired())
-        .blind(!returnPrevious && !core.events.hasListeners());
-    core.writer.write(key, value);
-    Sent sent = core.protocol.apply(encodedKey, write, core.expiry.decision());
-    V previous = core.codec.decodeReplaced(encodedKey, sent.previous());
-    EventBatch<K, V> batch = core.events.batch();
-    boolean stored = core.announceSet(key, value, previous, sent, batch);
+    byte[] encodedKey = codec.key(key);
+    Write write = steps.set(value)
+        .returningPrevious(returnPrevious || events.oldValuesRequired())
+        .blind(!returnPrevious && !events.hasListeners());
+    writer.write(key, value);
+    Sent sent = protocol.apply(encodedKey, write, expiry.decision());
+    V previous = codec.decodeReplaced(encodedKey, sent.previous());
+    EventBatch<K, V> batch = events.batch();
+    boolean stored = steps.announceSet(key, value, previous, sent, batch);
     if (returnPrevious) {
-      core.statistics.recordRead(sent.existed());
+      statistics.recordRead(sent.existed());
     }
-    core.statistics.recordPuts(stored ? 1 : 0, start);
+    statistics.recordPuts(stored ? 1 : 0, start);
     batch.fire();
     return returnPrevious
-        ? core.returnedPrevious("getAndPut", encodedKey, sent.previous(), previous) : null;
+        ? steps.returnedPrevious("getAndPut", encodedKey, sent.previous(), previous) : null;
   }
 
   /**
@@ -49,21 +63,21 @@ final class Writes<K, V> {
    */
   void putAll(Map<? extends K, ? extends V> map, List<K> keys) {
     long start = System.nanoTime();
-    List<byte[]> encodedKeys = core.encodeKeys(keys);
+    List<byte[]> encodedKeys = steps.encodeKeys(keys);
     var writes = new ArrayList<Write>(keys.size());
-    boolean blind = !core.events.hasListeners();
+    boolean blind = !events.hasListeners();
     for (K key : keys) {
-      writes.add(core.set(map.get(key))
-          .returningPrevious(core.events.oldValuesRequired()).blind(blind));
+      writes.add(steps.set(map.get(key))
+          .returningPrevious(events.oldValuesRequired()).blind(blind));
     }
     CacheWriterException failure = null;
-    if (core.writer.isEnabled()) {
+    if (writer.isEnabled()) {
       var unwritten = new ArrayList<Cache.Entry<? extends K, ? extends V>>(keys.size());
       for (K key : keys) {
         unwritten.add(new CacheEntry<>(key, map.get(key)));
       }
       try {
-        core.writer.writeAll(unwritten);
+        writer.writeAll(unwritten);
       } catch (CacheWriterException e) {
         failure = e;
         // What the writer did not take stays out of the cache too.
@@ -78,16 +92,16 @@ final class Writes<K, V> {
         }
       }
     }
-    List<Sent> results = core.protocol.applyAll(encodedKeys, writes, core.expiry.decision());
-    EventBatch<K, V> batch = core.events.batch();
+    List<Sent> results = protocol.applyAll(encodedKeys, writes, expiry.decision());
+    EventBatch<K, V> batch = events.batch();
     int stored = 0;
     for (int i = 0; i < keys.size(); i++) {
-      V previous = core.codec.decodeReplaced(encodedKeys.get(i), results.get(i).previous());
-      if (core.announceSet(keys.get(i), map.get(keys.get(i)), previous, results.get(i), batch)) {
+      V previous = codec.decodeReplaced(encodedKeys.get(i), results.get(i).previous());
+      if (steps.announceSet(keys.get(i), map.get(keys.get(i)), previous, results.get(i), batch)) {
         stored++;
       }
     }
-    core.statistics.recordPuts(stored, start);
+    statistics.recordPuts(stored, start);
     batch.fire();
     if (failure != null) {
       throw failure;
@@ -96,34 +110,34 @@ final class Writes<K, V> {
 
   boolean putIfAbsent(K key, V value) {
     long start = System.nanoTime();
-    byte[] encodedKey = core.codec.key(key);
-    Write write = core.set(value).when(Condition.ABSENT);
-    Sent sent = core.protocol.apply(encodedKey, write, writeThrough(key, value));
+    byte[] encodedKey = codec.key(key);
+    Write write = steps.set(value).when(Condition.ABSENT);
+    Sent sent = protocol.apply(encodedKey, write, writeThrough(key, value));
     announceConditional(key, value, null, sent, start);
     return sent.created();
   }
 
   boolean replace(K key, V oldValue, V newValue) {
     long start = System.nanoTime();
-    byte[] encodedKey = core.codec.key(key);
-    Sent sent = core.whenEqual(encodedKey, core.set(newValue),
-        core.codec.value(oldValue), oldValue, writeThrough(key, newValue));
+    byte[] encodedKey = codec.key(key);
+    Sent sent = steps.whenEqual(encodedKey, steps.set(newValue),
+        codec.value(oldValue), oldValue, writeThrough(key, newValue));
     announceConditional(key, newValue, oldValue, sent, start);
-    core.accessedAfterMismatch(key, encodedKey, sent);
+    steps.accessedAfterMismatch(key, encodedKey, sent);
     return sent.applied();
   }
 
   /** {@code replace(k, v)}, or {@code getAndReplace} when {@code returnPrevious}. */
   Replaced<V> replace(K key, V value, boolean returnPrevious) {
     long start = System.nanoTime();
-    byte[] encodedKey = core.codec.key(key);
-    Write write = core.set(value).when(Condition.PRESENT)
-        .returningPrevious(returnPrevious || core.events.oldValuesRequired());
-    Sent sent = core.protocol.apply(encodedKey, write, writeThrough(key, value));
-    V previous = core.codec.decodeReplaced(encodedKey, sent.previous());
+    byte[] encodedKey = codec.key(key);
+    Write write = steps.set(value).when(Condition.PRESENT)
+        .returningPrevious(returnPrevious || events.oldValuesRequired());
+    Sent sent = protocol.apply(encodedKey, write, writeThrough(key, value));
+    V previous = codec.decodeReplaced(encodedKey, sent.previous());
     announceConditional(key, value, previous, sent, start);
     return new Replaced<>(sent.applied(), returnPrevious
-        ? core.returnedPrevious("getAndReplace", encodedKey, sent.previous(), previous) : null);
+        ? steps.returnedPrevious("getAndReplace", encodedKey, sent.previous(), previous) : null);
   }
 
   /** Whether a replacement happened, and the value it replaced if that was asked for. */
@@ -134,18 +148,18 @@ final class Writes<K, V> {
    * the time-to-live of what the probe found. {@code null} when there is nothing to decide.
    */
   private WriteProtocol.Decision writeThrough(K key, V value) {
-    return core.expiry.isConstant() && !core.writer.isEnabled() ? null : (i, existed) -> {
-      core.writer.write(key, value);
-      Ttl own = core.ownTtl(value);
-      return own != null ? own : existed ? core.expiry.update() : core.expiry.creation();
+    return expiry.isConstant() && !writer.isEnabled() ? null : (i, existed) -> {
+      writer.write(key, value);
+      Ttl own = steps.ownTtl(value);
+      return own != null ? own : existed ? expiry.update() : expiry.creation();
     };
   }
 
   /** Counts a conditional write (a hit if the entry existed, a put if it stored) and announces it. */
   private void announceConditional(K key, V value, V previous, Sent sent, long start) {
-    core.statistics.recordRead(sent.existed());
-    EventBatch<K, V> batch = core.events.batch();
-    core.statistics.recordPuts(core.announceSet(key, value, previous, sent, batch) ? 1 : 0, start);
+    statistics.recordRead(sent.existed());
+    EventBatch<K, V> batch = events.batch();
+    statistics.recordPuts(steps.announceSet(key, value, previous, sent, batch) ? 1 : 0, start);
     batch.fire();
   }
 }

@@ -13,7 +13,7 @@
  * ({@code Revalidation}, {@code GenerationJob}, {@code JobExecutor}, the queue's
  * {@code JobWorkers} and the provider budgets' {@code BudgetedCalls}). That flow stays here
  * because it applies its writes through the cache's own write protocol, codec and events
- * ({@code CacheCore}, {@code WriteProtocol}), which are package-private. It never depends on
+ * ({@code CacheSteps}, {@code WriteProtocol}), which are package-private. It never depends on
  * {@code report}, which is built on the public API only. It follows the specification's semantics
  * for expiry, statistics, events, loaders and writers, and keeps every single-key call to one
  * Redis round trip in the common case.

@@ -135,6 +135,9 @@ public final class EntryStore {
    * @return what each found and did, in the same order
    */
   public List<WriteResult> writeAll(List<byte[]> keys, List<Write> writes) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
     String what = "Writing " + keys.size() + " entries";
     List<Call<String>> plain = audience.quiet() ? plainCalls(keys, writes) : null;
     if (plain != null) {
