@@ -1,6 +1,7 @@
 package dev.stepper.cache.redis;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What one cache's writes last learned about who listens to its events, so that while nobody does
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * rely on a finding older than the subscription: any script that ran before the subscription was
  * sent before it, and its lease ended before the registration returned. A finding that somebody
  * listens is not leased: writes go through the script, which asks again, until it finds nobody.
+ * Under steady traffic one write renews the lease in its last quarter, so the others never wait
+ * for a script: about one script run per 75 ms per cache and JVM.
  *
  * <p>The findings of concurrent writes may be applied out of order; that costs at most a script
  * run more or less, never a missed event, since every lease is bounded by the argument above.
@@ -25,12 +28,40 @@ final class Audience {
   /** How long a finding that nobody listens is trusted, and how long a registration waits. */
   private static final long QUIET_LEASE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /** In its last quarter, one write renews the lease while the others still go plain. */
+  private static final long RENEWAL_NANOS = QUIET_LEASE_NANOS / 4;
+
+  /** How a write that could go as a plain command goes. */
+  enum Admission {
+    /** As a plain command: the lease holds. */
+    PLAIN,
+    /** Through the script, renewing the lease for the others; then {@link #renewalDone()}. */
+    RENEW,
+    /** Through the script: no lease. */
+    SCRIPT
+  }
+
   /** The end of the current quiet lease, in {@link System#nanoTime()}; in the past when none. */
   private volatile long quietUntil = System.nanoTime();
+  private final AtomicBoolean renewing = new AtomicBoolean();
 
-  /** @return whether a write starting now may skip asking who listens */
-  boolean quiet() {
-    return System.nanoTime() - quietUntil < 0;
+  /**
+   * Admits a write starting now that could go as a plain command. Under steady traffic the lease
+   * never runs out: once it is in its last quarter, one write is chosen to renew it through the
+   * script, and only that write pays for it.
+   */
+  Admission admit() {
+    long left = quietUntil - System.nanoTime();
+    if (left <= 0) {
+      return Admission.SCRIPT;
+    }
+    return left > RENEWAL_NANOS || !renewing.compareAndSet(false, true)
+        ? Admission.PLAIN : Admission.RENEW;
+  }
+
+  /** Ends a renewal ({@link Admission#RENEW}), whether its script ran or failed. */
+  void renewalDone() {
+    renewing.set(false);
   }
 
   /**
@@ -42,7 +73,7 @@ final class Audience {
   void heard(long sentAt, boolean listened) {
     if (!listened) {
       quietUntil = sentAt + QUIET_LEASE_NANOS;
-    } else if (quiet()) {
+    } else if (System.nanoTime() - quietUntil < 0) {
       quietUntil = sentAt;
     }
   }

@@ -139,11 +139,23 @@ public final class EntryStore {
       return List.of();
     }
     String what = "Writing " + keys.size() + " entries";
-    List<Call<String>> plain = audience.quiet() ? plainCalls(keys, writes) : null;
-    if (plain != null) {
-      connector.send(plain, what, true);
+    List<Ttl> plainTtls = plainTtls(writes);
+    Audience.Admission admission = plainTtls == null ? Audience.Admission.SCRIPT
+        : audience.admit();
+    if (admission == Audience.Admission.PLAIN) {
+      connector.send(plainCalls(keys, writes, plainTtls), what, true);
       return Collections.nCopies(keys.size(), WriteResult.STORED_BLIND);
     }
+    try {
+      return runScript(keys, writes, what);
+    } finally {
+      if (admission == Audience.Admission.RENEW) {
+        audience.renewalDone();
+      }
+    }
+  }
+
+  private List<WriteResult> runScript(List<byte[]> keys, List<Write> writes, String what) {
     int perCall = connector.oneServer() ? KEYS_PER_COMMAND : 1;
     var calls = new ArrayList<Call<List<Object>>>();
     for (int from = 0; from < keys.size(); from += perCall) {
@@ -168,19 +180,24 @@ public final class EntryStore {
   }
 
   /**
-   * @return the writes as plain commands, or {@code null} if one of them needs the script (or a
-   *     batch on one server has time-to-lives, which one script run applies faster than a
-   *     {@code SET} per entry)
+   * @return the time-to-live of each write if all may go as plain commands, else {@code null}:
+   *     one of them needs the script, or a batch on one server has time-to-lives, which one script
+   *     run applies faster than a {@code SET} per entry
    */
-  private List<Call<String>> plainCalls(List<byte[]> keys, List<Write> writes) {
+  private List<Ttl> plainTtls(List<Write> writes) {
     List<Ttl> ttls = new ArrayList<>(writes.size());
     for (Write write : writes) {
       Ttl ttl = write.plainTtl();
-      if (ttl == null) {
+      if (ttl == null || writes.size() > 1 && ttl != Ttl.ETERNAL && connector.oneServer()) {
         return null;
       }
       ttls.add(ttl);
     }
+    return ttls;
+  }
+
+  /** @return the writes as {@code SET}s, or on one server as {@code MSET}s of eternal entries */
+  private List<Call<String>> plainCalls(List<byte[]> keys, List<Write> writes, List<Ttl> ttls) {
     List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
     if (!connector.oneServer() || keys.size() == 1) {
       var calls = new ArrayList<Call<String>>(keys.size());
@@ -188,9 +205,6 @@ public final class EntryStore {
         calls.add(Call.set(redisKeys.get(i), writes.get(i).value(), ttls.get(i)));
       }
       return calls;
-    }
-    if (ttls.stream().anyMatch(ttl -> ttl != Ttl.ETERNAL)) {
-      return null;
     }
     List<byte[]> values = writes.stream().map(Write::value).toList();
     var calls = new ArrayList<Call<String>>();
