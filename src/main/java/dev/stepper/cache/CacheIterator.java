@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import javax.cache.Cache;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Walks a cache a SCAN batch at a time: memory stays bounded however many entries there are.
@@ -21,6 +23,9 @@ import javax.cache.Cache;
  */
 final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
 
+  private static final Logger LOG = LoggerFactory.getLogger(CacheIterator.class);
+
+  private final String name;
   private final EntryStore store;
   private final EntryCodec<K, V> codec;
   private final CacheStatistics statistics;
@@ -39,6 +44,7 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
   private byte[] lastBytes;
 
   CacheIterator(Collaborators<K, V> parts, Removals<K, V> removals) {
+    this.name = parts.name();
     this.store = parts.store();
     this.codec = parts.codec();
     this.statistics = parts.statistics();
@@ -61,6 +67,10 @@ final class CacheIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
         return false;
       }
       DecodedKeys<K> batch = codec.decodeKeys(batches.next());
+      if (!batch.unreadable().isEmpty()) {
+        LOG.warn("Cache {}: iteration skips {} entries whose keys this cache cannot read ({})",
+            name, batch.unreadable().size(), batch.problem());
+      }
       keys = batch.keys();
       encodedKeys = batch.encodedKeys();
       values = new ArrayList<>(store.getAll(encodedKeys));

@@ -69,26 +69,40 @@ final class EntryCodec<K, V> {
     }
   }
 
-  /** Keys decoded from a SCAN batch, with the encoded form of each. */
-  record DecodedKeys<K>(List<K> keys, List<byte[]> encodedKeys) {}
+  /**
+   * Keys decoded from a SCAN batch.
+   *
+   * @param keys the keys this cache's codec could read
+   * @param encodedKeys the encoded form of each of those
+   * @param unreadable the encoded keys it could not read
+   * @param problem why the first of those could not be read, naming its Redis key; {@code null}
+   *     if none
+   */
+  record DecodedKeys<K>(List<K> keys, List<byte[]> encodedKeys, List<byte[]> unreadable,
+      String problem) {}
 
   /**
    * Decodes the keys a SCAN found. A key this codec cannot read was not written by this cache's
-   * configuration; it is skipped and logged rather than ending the whole walk.
+   * configuration; it is set apart rather than ending the whole walk, and the caller says what it
+   * did with it.
    */
   DecodedKeys<K> decodeKeys(List<byte[]> encodedKeys) {
     var decoded = new ArrayList<K>(encodedKeys.size());
     var kept = new ArrayList<byte[]>(encodedKeys.size());
+    var unreadable = new ArrayList<byte[]>();
+    String problem = null;
     for (byte[] encodedKey : encodedKeys) {
       try {
         decoded.add(keys.decode(encodedKey));
         kept.add(encodedKey);
       } catch (CodecException e) {
-        LOG.warn("Cache {}: skipping Redis key \"{}\", whose key cannot be read: {}", cacheName,
-            layout.describe(encodedKey), e.getMessage());
+        if (problem == null) {
+          problem = "Redis key \"" + layout.describe(encodedKey) + "\": " + e.getMessage();
+        }
+        unreadable.add(encodedKey);
       }
     }
-    return new DecodedKeys<>(decoded, kept);
+    return new DecodedKeys<>(decoded, kept, unreadable, problem);
   }
 
   /** @return the value, or {@code null} if {@code bytes} is */

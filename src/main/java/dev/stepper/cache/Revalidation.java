@@ -284,14 +284,15 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
    */
   private void runQueued(JobQueue.Message message) {
     byte[] encodedKey = message.fields().get(GenerationJob.KEY);
-    List<K> keys = encodedKey == null ? List.of()
-        : codec.decodeKeys(List.of(encodedKey)).keys();
-    if (keys.isEmpty()) {
-      LOG.warn("Cache {}: dropping a queued job that names no key of this cache", name);
+    EntryCodec.DecodedKeys<K> decoded = codec.decodeKeys(
+        encodedKey == null ? List.of() : List.of(encodedKey));
+    if (decoded.keys().isEmpty()) {
+      LOG.warn("Cache {}: dropping a queued job that names no key of this cache ({})", name,
+          decoded.problem() == null ? "no key" : decoded.problem());
       doneWith(message);
       return;
     }
-    K key = keys.get(0);
+    K key = decoded.keys().get(0);
     try {
       if (GenerationJob.REFRESH.equals(text(message.fields().get(GenerationJob.KIND)))) {
         refreshQueued(key, encodedKey);
