@@ -44,13 +44,22 @@ final class CacheFactory {
     var codec = new EntryCodec<>(name, layout, configuration.getKeyType(),
         configuration.getValueType(), keyCodec, valueCodec);
 
+    var expiry = new CacheExpiry(configuration.getExpiryPolicyFactory().create());
+    if (expiry.policy() instanceof StaleWhileRevalidate && (!configuration.isReadThrough()
+        || configuration.getCacheLoaderFactory() == null)) {
+      throw new IllegalArgumentException("Cache " + name + ": stale-while-revalidate refreshes"
+          + " entries through the cache's loader, and this cache reads through none. Set a"
+          + " CacheLoader factory and read-through on its configuration (in the configuration"
+          + " file: 'loader' and 'read-through: true' in the cache's section), or choose another"
+          + " expiry policy: without a loader the cache would only keep entries for fresh +"
+          + " stale.");
+    }
     Loader<K, V> loader = Loader.of(configuration.getCacheLoaderFactory() == null
         ? null : configuration.getCacheLoaderFactory().create());
     Loader<K, V> readThrough = configuration.isReadThrough() ? loader : Loader.of(null);
     Writer<K, V> writer = Writer.of(configuration.isWriteThrough()
         && configuration.getCacheWriterFactory() != null
         ? configuration.getCacheWriterFactory().create() : null);
-    var expiry = new CacheExpiry(configuration.getExpiryPolicyFactory().create());
     var statistics = new CacheStatistics();
     // the events' source is the cache, made last
     var cache = new AtomicReference<RedisCache<K, V>>();

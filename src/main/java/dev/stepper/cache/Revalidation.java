@@ -70,7 +70,7 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
   private final EventDispatcher<K, V> events;
   final CacheSteps<K, V> steps;
   final StaleWhileRevalidate policy;
-  /** The read-through loader, or the disabled one if the cache does not read through. */
+  /** The read-through loader; {@link CacheFactory} refuses this policy without one. */
   private final Loader<K, V> loader;
   /** The loader as a background loader, or {@code null} if it is a plain one. */
   final BackgroundLoader<K, V> generator;
@@ -122,7 +122,7 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
     this.heartbeat = new Heartbeat(name, policy.lease());
     this.countersBean = new MBeanRegistration(counters, MBeanRegistration.REVALIDATION,
         managerName, name);
-    if (policy.jobThreads() > 0 && loader.isEnabled()) {
+    if (policy.jobThreads() > 0) {
       this.jobs = new JobExecutor(name, policy.jobThreads(), policy.jobQueue(), classLoader);
       this.workers = new JobWorkers(name, queue, jobs, policy.jobThreads(), this::runQueued,
           policy.lease());
@@ -154,8 +154,7 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
     V value;
     if (found == null) {
       statistics.recordMisses(1);
-      value = !loader.isEnabled() ? null
-          : generator != null ? startJob(key, encodedKey, null, 1)
+      value = generator != null ? startJob(key, encodedKey, null, 1)
           : loadUnderLease(key, encodedKey);
     } else {
       statistics.recordHits(1);
@@ -185,9 +184,6 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
 
   private V serve(K key, byte[] encodedKey, TimedValue found) {
     V value = codec.decodeValue(encodedKey, found.bytes());
-    if (!loader.isEnabled()) {
-      return value;
-    }
     EntryState state = generator == null ? EntryState.ready() : generator.stateOf(value);
     boolean waiting = state.until() != null && state.until().isAfter(Instant.now());
     switch (state.kind()) {

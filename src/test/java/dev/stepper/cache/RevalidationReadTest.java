@@ -16,6 +16,7 @@ import static dev.stepper.cache.RevalidationFixture.statistic;
 import static dev.stepper.cache.RevalidationFixture.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.RevalidationFixture.CountingLoader;
@@ -23,7 +24,9 @@ import dev.stepper.cache.RevalidationFixture.Gate;
 import dev.stepper.cache.RevalidationFixture.Generator;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
 import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.StringCaches;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.cache.Cache;
@@ -114,6 +117,24 @@ class RevalidationReadTest extends RevalidationTestBase {
     Await.until(WAIT, "the lease to be given back",
         () -> record(raw, leaseKey(prefix, "k")) == null);
     assertEquals(1, loader.calls());
+  }
+
+  @Test
+  void aCacheThatReadsThroughNoLoaderIsRefusedWhenCreated() {
+    // Without a loader nothing could refresh a stale entry: it would be a plain TTL in disguise.
+    var policy = StaleWhileRevalidate.fresh(Duration.ofSeconds(1)).stale(Duration.ofSeconds(5));
+    var manager = fixture.manager(uri);
+    var withoutLoader = StringCaches.config().setExpiryPolicyFactory(policy.factory());
+    var loaderWithoutReadThrough = config(policy, new Generator()).setReadThrough(false);
+
+    for (var config : List.of(withoutLoader, loaderWithoutReadThrough)) {
+      var refused = assertThrows(IllegalArgumentException.class,
+          () -> manager.createCache(CACHE, config));
+      assertTrue(refused.getMessage().contains("stale-while-revalidate refreshes entries through"
+          + " the cache's loader") && refused.getMessage().contains("read-through"),
+          refused.getMessage());
+      assertNull(manager.getCache(CACHE), "nothing was created");
+    }
   }
 
   @Test

@@ -75,6 +75,14 @@ final class CacheDeclaration {
       throw problems.at(path + ".read-through", "read-through needs a loader: add"
           + " 'loader: {class: <your CacheLoader>}' or set read-through to false");
     }
+    if (!reports && section.expiry() != null && section.expiry().staleWhileRevalidate() != null
+        && !config.isReadThrough()) {
+      throw problems.at(path + ".expiry.stale-while-revalidate", "stale-while-revalidate"
+          + " refreshes entries through the cache's loader, and this cache reads through none:"
+          + " add 'loader: {class: <your CacheLoader>}' and 'read-through: true' (or a report"
+          + " loader), or choose another expiry (created, modified, …); without a loader it"
+          + " would only keep entries for fresh + stale");
+    }
     if (config.isWriteThrough() && config.getCacheWriterFactory() == null) {
       throw problems.at(path + ".write-through", "write-through needs a writer: add"
           + " 'writer: {class: <your CacheWriter>}' or set write-through to false");

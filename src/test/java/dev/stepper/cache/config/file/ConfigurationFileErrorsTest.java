@@ -74,6 +74,11 @@ class ConfigurationFileErrorsTest {
             caches:
               a: {read-through: true}
             """, List.of("at 'caches.a.read-through'", "read-through needs a loader")),
+        Arguments.of("stale-while-revalidate without a loader", """
+            caches:
+              a: {expiry: {stale-while-revalidate: {fresh: 1m, stale: 1h}}}
+            """, List.of("at 'caches.a.expiry.stale-while-revalidate'",
+            "refreshes entries through the cache's loader", "read-through: true")),
         Arguments.of("a flag that is not true or false", """
             default: {statistics: [yes]}
             """, List.of("at 'default.statistics'", "expected true or false")),
@@ -278,12 +283,14 @@ class ConfigurationFileErrorsTest {
         caches:
           a:
             statistics: ${stepper.test.unset.flag:true}
+            loader: {class: %s}
+            read-through: true
             expiry:
               stale-while-revalidate:
                 fresh: 1m
                 job-threads: ${stepper.test.unset.threads:0}
                 job-queue: x${stepper.test.unset.queue:5}
-        """);
+        """.formatted(EchoLoader.class.getName()));
     var e = assertThrows(CacheException.class,
         () -> ConfigurationFile.read(file.toUri(), getClass().getClassLoader()));
     // a placeholder inside other text stays text: only that one is refused
@@ -324,6 +331,22 @@ class ConfigurationFileErrorsTest {
       manager.getCache("a", String.class, String.class).put("k", "v");
       assertEquals("v", manager.getCache("a", String.class, String.class).get("k"));
       manager.destroyCache("a");
+    }
+  }
+
+  /** A loader for caches that need one; it loads each key as its own value. */
+  public static final class EchoLoader implements javax.cache.integration.CacheLoader<Object,
+      Object> {
+    @Override
+    public Object load(Object key) {
+      return key;
+    }
+
+    @Override
+    public java.util.Map<Object, Object> loadAll(Iterable<?> keys) {
+      var loaded = new java.util.HashMap<Object, Object>();
+      keys.forEach(key -> loaded.put(key, key));
+      return loaded;
     }
   }
 }
