@@ -282,8 +282,10 @@ final class GenerationJob<K, V> implements Job<V> {
     Duration delay = revalidation.policy.backoff().delay(attempt);
     Instant retryAt = Instant.now().plus(delay);
     revalidation.counters.jobFailed();
-    LOG.warn("Generating {} failed (attempt {}, job {}); no retry before {}",
-        revalidation.describe(encodedKey), attempt, id, retryAt, error);
+    // an expected outcome, recorded for the callers: one line, the stack trace at DEBUG
+    LOG.warn("Generating {} failed (attempt {}, job {}); no retry before {}: {}",
+        revalidation.describe(encodedKey), attempt, id, retryAt, error.toString());
+    LOG.debug("The failure of job {}", id, error);
     try {
       V record = revalidation.generator.failed(key, this, error, retryAt);
       finish(record);

@@ -474,8 +474,9 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
       Instant retryAt = recordFailure(encodedKey, token, grant.failedAttempts() + 1);
       counters.refreshFailed();
       LOG.warn("Refreshing stale {} failed (attempt {}); it stays served until it expires, and no"
-          + " refresh starts before {}", describe(encodedKey), grant.failedAttempts() + 1, retryAt,
-          e);
+          + " refresh starts before {}: {}", describe(encodedKey), grant.failedAttempts() + 1,
+          retryAt, e.toString());
+      LOG.debug("The failure of that refresh", e);
       return retryAt;
     } finally {
       releaseQuietly(encodedKey, token);
@@ -590,8 +591,9 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
       }
       counters.jobFailed();
       Instant retryAt = recordFailure(encodedKey, token, failedBefore + 1);
-      LOG.warn("Loading {} failed (attempt {}); no retry before {}", describe(encodedKey),
-          failedBefore + 1, retryAt, e);
+      LOG.warn("Loading {} failed (attempt {}); no retry before {}: {}", describe(encodedKey),
+          failedBefore + 1, retryAt, e.toString());
+      LOG.debug("The failure of that load", e);
       throw e;
     }
   }

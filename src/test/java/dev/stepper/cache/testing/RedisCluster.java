@@ -62,7 +62,7 @@ public final class RedisCluster implements AutoCloseable {
         shared = url != null && !url.isBlank()
             ? RedisEndpoint.of(RedisEndpoint.Source.REDIS_CLUSTER_URL, URI.create(url.trim()))
             : start(Optional.empty(), CALM_NODE_TIMEOUT_MILLIS).endpoint();
-        LOG.info("Redis Cluster for tests: {}", shared.describe());
+        LOG.info("Redis Cluster: {}", shared.describe());
       } catch (RuntimeException e) {
         sharedFailure = e;
       }

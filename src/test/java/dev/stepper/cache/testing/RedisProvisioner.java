@@ -39,7 +39,7 @@ final class RedisProvisioner {
     if (shared == null && sharedFailure == null) {
       try {
         shared = forThisMachine().provision().endpoint();
-        LOG.info("Redis for tests: {}", shared.describe());
+        LOG.info("Redis: {}", shared.describe());
       } catch (RuntimeException e) {
         sharedFailure = e;
       }
