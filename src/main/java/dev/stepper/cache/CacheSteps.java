@@ -24,12 +24,11 @@ final class CacheSteps<K, V> {
   private final CacheExpiry expiry;
   private final WriteProtocol protocol;
   private final EventDispatcher<K, V> events;
-  /** The time-to-live of values that set their own (placeholders, failure records), or null. */
+  /** A value's own time-to-live (placeholders, failure records), or null for the policy's. */
   private final Function<V, Ttl> ownLifetime;
 
   /**
-   * @param ownLifetime the time-to-live of values that set their own, or {@code null} if the
-   *     expiry policy decides for every value
+   * @param ownLifetime a value's own time-to-live, or {@code null} where the expiry policy decides
    */
   CacheSteps(EntryStore store, EntryCodec<K, V> codec, CacheExpiry expiry, WriteProtocol protocol,
       EventDispatcher<K, V> events, Function<V, Ttl> ownLifetime) {
@@ -54,7 +53,7 @@ final class CacheSteps<K, V> {
 
   /** @return the value's own time-to-live, or {@code null} if the expiry policy decides */
   Ttl ownTtl(V value) {
-    return ownLifetime == null ? null : ownLifetime.apply(value);
+    return ownLifetime.apply(value);
   }
 
   boolean contains(K key) {

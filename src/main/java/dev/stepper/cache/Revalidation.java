@@ -643,13 +643,13 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
    * a failure record lives past its retry time by the backoff's maximum, so that its attempt count
    * is still there when the retry fails too.
    *
-   * @return the lifetimes, or {@code null} for a cache without stale-while-revalidate or without a
-   *     background loader (the expiry policy then decides alone)
+   * @return each value's own time-to-live, or {@code null} where the expiry policy decides: for
+   *     every value of a cache without stale-while-revalidate or without a background loader
    */
   static <K, V> Function<V, Ttl> ownLifetimes(ExpiryPolicy expiry, Loader<K, V> readThrough) {
     if (!(expiry instanceof StaleWhileRevalidate policy)
         || !(readThrough.target() instanceof BackgroundLoader<K, V> generator)) {
-      return null;
+      return value -> null;
     }
     return value -> {
       EntryState state = generator.stateOf(value);

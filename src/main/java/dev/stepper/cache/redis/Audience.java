@@ -8,9 +8,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * a write can be a plain {@code SET} or {@code MSET} instead of the write script.
  *
  * <p>A script run costs Redis some thirty times the server time of a plain {@code SET}, and the
- * script asks who listens ({@code PUBSUB NUMSUB}) on every run. When it finds nobody, that finding is trusted for 100 ms (the quiet lease), counted from
- * before the script was sent; meanwhile, writes that need to know nothing of what they replace go
- * as plain commands and publish nothing. A new listener's registration waits as long after its
+ * script asks who listens ({@code PUBSUB NUMSUB}) on every run. When it finds nobody, that
+ * finding is trusted for 100 ms (the quiet lease), counted from before the script was sent;
+ * meanwhile, writes that need to know nothing of what they replace go as plain commands and
+ * publish nothing. A new listener's registration waits as long after its
  * subscription is confirmed on every node before it returns ({@link PubSub#subscribe(KeyLayout,
  * java.util.function.Consumer)}). So a write that starts after a registration returned cannot
  * rely on a finding older than the subscription: any script that ran before the subscription was

@@ -139,15 +139,16 @@ public final class EntryStore {
       return List.of();
     }
     String what = "Writing " + keys.size() + " entries";
-    List<Ttl> plainTtls = plainTtls(writes);
+    boolean oneServer = connector.oneServer();
+    List<Ttl> plainTtls = plainTtls(writes, oneServer);
     Audience.Admission admission = plainTtls == null ? Audience.Admission.SCRIPT
         : audience.admit();
     if (admission == Audience.Admission.PLAIN) {
-      connector.send(plainCalls(keys, writes, plainTtls), what, true);
+      connector.send(plainCalls(keys, writes, plainTtls, oneServer), what, true);
       return Collections.nCopies(keys.size(), WriteResult.STORED_BLIND);
     }
     try {
-      return runScript(keys, writes, what);
+      return runScript(keys, writes, what, oneServer);
     } finally {
       if (admission == Audience.Admission.RENEW) {
         audience.renewalDone();
@@ -155,8 +156,9 @@ public final class EntryStore {
     }
   }
 
-  private List<WriteResult> runScript(List<byte[]> keys, List<Write> writes, String what) {
-    int perCall = connector.oneServer() ? KEYS_PER_COMMAND : 1;
+  private List<WriteResult> runScript(List<byte[]> keys, List<Write> writes, String what,
+      boolean oneServer) {
+    int perCall = oneServer ? KEYS_PER_COMMAND : 1;
     var calls = new ArrayList<Call<List<Object>>>();
     for (int from = 0; from < keys.size(); from += perCall) {
       int to = Math.min(keys.size(), from + perCall);
@@ -184,11 +186,11 @@ public final class EntryStore {
    *     one of them needs the script, or a batch on one server has time-to-lives, which one script
    *     run applies faster than a {@code SET} per entry
    */
-  private List<Ttl> plainTtls(List<Write> writes) {
+  private static List<Ttl> plainTtls(List<Write> writes, boolean oneServer) {
     List<Ttl> ttls = new ArrayList<>(writes.size());
     for (Write write : writes) {
       Ttl ttl = write.plainTtl();
-      if (ttl == null || writes.size() > 1 && ttl != Ttl.ETERNAL && connector.oneServer()) {
+      if (ttl == null || oneServer && writes.size() > 1 && ttl != Ttl.ETERNAL) {
         return null;
       }
       ttls.add(ttl);
@@ -197,9 +199,10 @@ public final class EntryStore {
   }
 
   /** @return the writes as {@code SET}s, or on one server as {@code MSET}s of eternal entries */
-  private List<Call<String>> plainCalls(List<byte[]> keys, List<Write> writes, List<Ttl> ttls) {
+  private List<Call<String>> plainCalls(List<byte[]> keys, List<Write> writes, List<Ttl> ttls,
+      boolean oneServer) {
     List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
-    if (!connector.oneServer() || keys.size() == 1) {
+    if (!oneServer || keys.size() == 1) {
       var calls = new ArrayList<Call<String>>(keys.size());
       for (int i = 0; i < keys.size(); i++) {
         calls.add(Call.set(redisKeys.get(i), writes.get(i).value(), ttls.get(i)));
