@@ -35,6 +35,9 @@ final class JsonCodec<T> implements Codec<T> {
         // Keys are compared as bytes: maps and properties must be written in one order.
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
         .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+        // ISO-8601 text, as redis-cli readers expect; numbers written before still read back.
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .findAndAddModules()
         .build();
     this.type = type;

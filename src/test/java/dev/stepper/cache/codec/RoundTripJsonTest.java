@@ -12,6 +12,7 @@ import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import javax.cache.Cache;
 import org.junit.jupiter.api.AfterEach;
@@ -89,6 +90,28 @@ class RoundTripJsonTest {
     assertEquals(report, reportsB.get("r"));
     assertTrue(reportsB.replace("r", report, new Report("shared", 8, List.of("a", "b"))));
     assertEquals(8, reports.get("r").pages());
+  }
+
+  /** A value with dates and a record of its own, as application DTOs have. */
+  public record Order(String id, Instant placedAt, Line line) {
+    /** Nested in the value. */
+    public record Line(String sku, java.time.LocalDate due) {}
+  }
+
+  @Test
+  void datesAreIsoTextAndNestedRecordsReadBack() {
+    var config = new StepperConfiguration<String, Order>().setValueCodec(Codecs.json());
+    config.setTypes(String.class, Order.class);
+    Cache<String, Order> orders = fixture.separateCache(uri, "orders", config);
+    var order = new Order("o1", Instant.parse("2026-12-07T10:15:30.5Z"),
+        new Order.Line("sku-1", java.time.LocalDate.parse("2026-12-24")));
+
+    orders.put("o1", order);
+
+    assertEquals("{\"id\":\"o1\",\"line\":{\"due\":\"2026-12-24\",\"sku\":\"sku-1\"},"
+        + "\"placedAt\":\"2026-12-07T10:15:30.500Z\"}",
+        new String(raw.get(prefix + ":orders:o1"), StandardCharsets.UTF_8));
+    assertEquals(order, orders.get("o1"));
   }
 
   private static StepperConfiguration<String, Report> jsonConfig() {
