@@ -13,6 +13,7 @@ import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.KeyLayout;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * The one place where a cache is assembled from its configuration: its key layout and codecs, its
@@ -40,9 +41,10 @@ final class CacheFactory {
     CodecFactory values = configuration.getValueCodec() != null ? configuration.getValueCodec()
         : Codecs.jdk();
     Codec<K> keyCodec = keys.create(configuration.getKeyType(), classLoader);
-    Codec<V> valueCodec = values.create(configuration.getValueType(), classLoader);
+    Codec<V> valueCodec = SpringNullValues.around(
+        values.create(configuration.getValueType(), classLoader), classLoader);
     var codec = new EntryCodec<>(name, layout, configuration.getKeyType(),
-        configuration.getValueType(), keyCodec, valueCodec);
+        configuration.getValueType(), keyCodec, valueCodec, allowAdvice(manager, name));
 
     var expiry = new CacheExpiry(configuration.getExpiryPolicyFactory().create());
     if (expiry.policy() instanceof StaleWhileRevalidate && (!configuration.isReadThrough()
@@ -85,5 +87,22 @@ final class CacheFactory {
             MBeanRegistration.CONFIGURATION, managerName, name));
     cache.set(new RedisCache<>(manager, configuration, parts));
     return cache.get();
+  }
+
+  /** Where a class an allow-list refused is allowed: the file's key, or the code's call. */
+  private static UnaryOperator<String> allowAdvice(RedisCacheManager manager, String name) {
+    if (manager.isFromFile()) {
+      String file = Redaction.redact(manager.getURI());
+      return refused -> "Allow it in " + file + ": 'allow: [" + refused + "]' (or a pattern"
+          + " such as " + packagePattern(refused) + ") under caches." + name + ", or under"
+          + " default for every cache";
+    }
+    return refused -> "Allow it with Codecs.jdk(\"" + refused + "\") as the cache's codec in its"
+        + " StepperConfiguration, or with the system property stepper.cache.serialization.allow";
+  }
+
+  private static String packagePattern(String className) {
+    int dot = className.lastIndexOf('.');
+    return dot < 0 ? className : className.substring(0, dot) + ".**";
   }
 }

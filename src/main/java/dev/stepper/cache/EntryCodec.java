@@ -5,6 +5,7 @@ import dev.stepper.cache.codec.CodecException;
 import dev.stepper.cache.redis.KeyLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import javax.cache.CacheException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,15 +24,26 @@ final class EntryCodec<K, V> {
   private final Class<V> valueType;
   private final Codec<K> keys;
   private final Codec<V> values;
+  private final UnaryOperator<String> allowAdvice;
 
+  /**
+   * @param allowAdvice says, for a class an allow-list refused, where this cache's configuration
+   *     allows it
+   */
   EntryCodec(String cacheName, KeyLayout layout, Class<K> keyType, Class<V> valueType,
-      Codec<K> keys, Codec<V> values) {
+      Codec<K> keys, Codec<V> values, UnaryOperator<String> allowAdvice) {
     this.cacheName = cacheName;
     this.layout = layout;
     this.keyType = keyType;
     this.valueType = valueType;
     this.keys = keys;
     this.values = values;
+    this.allowAdvice = allowAdvice;
+  }
+
+  /** @return the entry's Redis key as {@code redis-cli} prints it, for messages */
+  String describe(byte[] encodedKey) {
+    return layout.describe(encodedKey);
   }
 
   Codec<K> keyCodec() {
@@ -48,25 +60,48 @@ final class EntryCodec<K, V> {
       return keys.encode(key);
     } catch (CodecException e) {
       throw new CacheException("Cannot store key " + key + " in cache " + cacheName + ": "
-          + e.getMessage(), e);
+          + explain(e, "key"), e);
     }
   }
 
   byte[] value(V value) {
-    check(value, valueType, "value");
+    if (!SpringNullValues.is(value)) {
+      check(value, valueType, "value");
+    }
     try {
       return values.encode(value);
     } catch (CodecException e) {
       throw new CacheException("Cannot store a value in cache " + cacheName + ": "
-          + e.getMessage(), e);
+          + explain(e, "value"), e);
     }
   }
 
   private void check(Object object, Class<?> type, String what) {
     if (!type.isInstance(object)) {
       throw new ClassCastException("Cache " + cacheName + " holds " + what + "s of type "
-          + type.getName() + ", not " + object.getClass().getName());
+          + type.getName() + ", not " + object.getClass().getName() + springAdvice(object));
     }
+  }
+
+  /** Spring passes a method's arguments as a SimpleKey when it has several. */
+  private String springAdvice(Object key) {
+    if (!key.getClass().getName().equals("org.springframework.cache.interceptor.SimpleKey")) {
+      return "";
+    }
+    return ". Spring's annotations make a SimpleKey of a method's arguments when it has several:"
+        + " give the annotation a key that is a " + keyType.getSimpleName() + " (key = \"...\","
+        + " or keyGenerator = \"...\" naming a KeyGenerator bean), or declare the cache without"
+        + " key-type (keys of any Serializable type)";
+  }
+
+  /** The codec's message, with where to allow a refused class said for this configuration. */
+  private String explain(CodecException e, String what) {
+    if (e.refusedClass() == null) {
+      return e.getMessage();
+    }
+    return "class " + e.refusedClass() + " is not on the cache's deserialization allow-list,"
+        + " so the " + what + " could not be read back; nothing was stored. "
+        + allowAdvice.apply(e.refusedClass());
   }
 
   /**
@@ -152,8 +187,14 @@ final class EntryCodec<K, V> {
   }
 
   private CacheException unreadable(String what, byte[] encodedKey, CodecException e) {
-    return new CacheException("Cannot read the " + what + " stored at Redis key \""
-        + layout.describe(encodedKey) + "\" of cache " + cacheName + ": " + e.getMessage()
-        + ". It was left as it is; delete it, or configure the codec that wrote it.", e);
+    String where = "Cannot read the " + what + " stored at Redis key \""
+        + layout.describe(encodedKey) + "\" of cache " + cacheName + ": ";
+    if (e.refusedClass() != null) {
+      return new CacheException(where + "class " + e.refusedClass() + " is not on the cache's"
+          + " deserialization allow-list. " + allowAdvice.apply(e.refusedClass())
+          + ". The entry was left as it is.", e);
+    }
+    return new CacheException(where + e.getMessage() + ". It was left as it is; delete it, or"
+        + " give this cache the codec that wrote it.", e);
   }
 }

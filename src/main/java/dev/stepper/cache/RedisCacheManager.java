@@ -85,7 +85,7 @@ final class RedisCacheManager implements CacheManager {
   static RedisCacheManager open(StepperCachingProvider provider, URI uri, ClassLoader classLoader,
       Properties properties) {
     ConfigurationFile file = ConfigurationFile.isFile(uri)
-        ? ConfigurationFile.read(uri, classLoader)
+        ? ConfigurationFile.read(uri, classLoader, properties)
         : null;
     var manager = new RedisCacheManager(provider, uri, classLoader, properties, file);
     if (file != null) {
@@ -204,12 +204,27 @@ final class RedisCacheManager implements CacheManager {
     return typed;
   }
 
+  /**
+   * The cache of that name; with {@code create-on-first-use} in the file's {@code default} section,
+   * a cache nobody declared is created with the defaults rather than not found.
+   */
   @Override
   @SuppressWarnings("unchecked")
   public <K, V> Cache<K, V> getCache(String cacheName) {
     checkOpen();
     Objects.requireNonNull(cacheName, "cacheName");
-    return (Cache<K, V>) caches.get(cacheName);
+    RedisCache<?, ?> cache = caches.get(cacheName);
+    if (cache == null && file != null && file.createsOnFirstUse()) {
+      synchronized (caches) {
+        cache = caches.get(cacheName);
+        if (cache == null) {
+          LOG.info("Cache '{}' created on first use with the default section of {}", cacheName,
+              Redaction.redact(uri));
+          return (Cache<K, V>) createCache(cacheName, file.defaults());
+        }
+      }
+    }
+    return (Cache<K, V>) cache;
   }
 
   @Override
@@ -255,6 +270,11 @@ final class RedisCacheManager implements CacheManager {
 
   void forget(RedisCache<?, ?> cache) {
     caches.remove(cache.getName(), cache);
+  }
+
+  /** @return whether this manager's URI names a configuration file */
+  boolean isFromFile() {
+    return file != null;
   }
 
   String keyPrefix() {

@@ -74,8 +74,8 @@ class SecurityTest {
 
     CacheException e = assertThrows(CacheException.class, () -> plain.get("doc"));
 
-    assertTrue(e.getMessage().contains("Class " + Secret.class.getName() + " is not on the"
-        + " deserialization allow-list"), e.getMessage());
+    assertTrue(e.getMessage().contains("class " + Secret.class.getName() + " is not on the"
+        + " cache's deserialization allow-list"), e.getMessage());
     assertTrue(e.getMessage().contains("Codecs.jdk(\"" + Secret.class.getName() + "\")"),
         e.getMessage());
     assertTrue(e.getMessage().contains("stepper.cache.serialization.allow"), e.getMessage());
@@ -83,19 +83,27 @@ class SecurityTest {
   }
 
   @Test
-  void disallowedClassNestedInAnAllowedContainerIsRefused(RedisEndpoint redis) {
+  void disallowedClassNestedInAnAllowedContainerIsRefusedByTheWriteAndByTheRead(
+      RedisEndpoint redis) {
     URI uri = redis.uriWithUniquePrefix("nested");
     Cache<String, Object> plain = fixture.manager(uri).createCache("maps",
         objectValues(Codecs.jdk()));
     Map<String, Object> map = new HashMap<>();
     map.put("harmless", "text");
     map.put("smuggled", new Secret("payload"));
-    plain.put("map", map);
 
+    CacheException refused = assertThrows(CacheException.class, () -> plain.put("map", map));
+    assertTrue(refused.getMessage().contains("class " + Secret.class.getName() + " is not on the"
+        + " cache's deserialization allow-list") && refused.getMessage()
+        .contains("nothing was stored"), refused.getMessage());
+    assertFalse(plain.containsKey("map"));
+
+    // written by a manager that allows it, as another application might
+    fixture.separateManager(uri).createCache("maps", objectValues(Codecs.jdk(
+        Secret.class.getName()))).put("map", map);
     CacheException e = assertThrows(CacheException.class, () -> plain.get("map"));
-
-    assertTrue(e.getMessage().contains("Class " + Secret.class.getName() + " is not on the"
-        + " deserialization allow-list"), e.getMessage());
+    assertTrue(e.getMessage().contains("class " + Secret.class.getName() + " is not on the"
+        + " cache's deserialization allow-list"), e.getMessage());
   }
 
   @Test

@@ -24,7 +24,9 @@ final class AllowList implements ObjectInputFilter {
       "java.lang.*", "java.util.*", "java.util.concurrent.*", "java.util.concurrent.atomic.*",
       "java.time.*", "java.math.*", "java.net.URI",
       // an interface: it only lets arrays such as Hibernate's Serializable[] state through
-      "java.io.Serializable");
+      "java.io.Serializable",
+      // Spring's key of a method with several arguments: an array of them, itself checked here
+      "org.springframework.cache.interceptor.SimpleKey");
 
   /** Deeper object graphs are refused: cache values are not that deep, attacks often are. */
   static final int MAX_DEPTH = 100;
@@ -36,13 +38,15 @@ final class AllowList implements ObjectInputFilter {
   }
 
   /**
-   * The allow-list of one cache: the JDK defaults, the cache's declared type, the JVM-wide system
-   * property and the patterns the cache was configured with.
+   * The allow-list of one cache: the JDK defaults, the cache's declared type and the types nested
+   * in it (a record's own records), the JVM-wide system property and the patterns the cache was
+   * configured with.
    */
   static AllowList of(Class<?> declaredType, Collection<String> configured) {
     var all = new LinkedHashSet<>(JDK_DEFAULTS);
     if (declaredType != Object.class) {
       all.add(declaredType.getName());
+      all.add(declaredType.getName() + "$*");
     }
     all.addAll(split(System.getProperty(SYSTEM_PROPERTY, "")));
     for (String pattern : configured) {

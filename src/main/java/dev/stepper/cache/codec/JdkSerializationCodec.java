@@ -22,11 +22,19 @@ final class JdkSerializationCodec<T> implements Codec<T> {
     this.allowList = allowList;
   }
 
+  /**
+   * Refuses, before anything is stored, a value whose graph holds a class that {@link #decode}
+   * would refuse: bytes that cannot be read back are worse than no entry.
+   */
   @Override
   public byte[] encode(T value) {
     var bytes = new ByteArrayOutputStream(64);
-    try (var out = new ObjectOutputStream(bytes)) {
+    try (var out = new CheckedObjectOutputStream(bytes, allowList)) {
       out.writeObject(value);
+    } catch (AllowList.RejectedClassException e) {
+      throw new CodecException("Class " + e.className() + " is not on the deserialization"
+          + " allow-list (" + allowList + "), so the value could not be read back; nothing was"
+          + " stored. " + advice(e.className()), null, e.className());
     } catch (NotSerializableException e) {
       throw new CodecException(e.getMessage() + " is not Serializable: make it implement"
           + " java.io.Serializable, or give the cache another codec (Codecs.json())", e);
@@ -65,8 +73,38 @@ final class JdkSerializationCodec<T> implements Codec<T> {
           + " read back", null);
     }
     return new CodecException("Class " + e.className() + " is not on the deserialization"
-        + " allow-list (" + allowList + "); allow it with Codecs.jdk(\"" + e.className()
-        + "\") or the system property " + AllowList.SYSTEM_PROPERTY, null);
+        + " allow-list (" + allowList + "). " + advice(e.className()), null, e.className());
+  }
+
+  private static String advice(String className) {
+    return "Allow it with Codecs.jdk(\"" + className + "\") or the system property "
+        + AllowList.SYSTEM_PROPERTY;
+  }
+
+  /** Meets every class of the graph once, as its descriptor is written, superclasses included. */
+  private static final class CheckedObjectOutputStream extends ObjectOutputStream {
+    private final AllowList allowList;
+
+    CheckedObjectOutputStream(ByteArrayOutputStream out, AllowList allowList) throws IOException {
+      super(out);
+      this.allowList = allowList;
+    }
+
+    @Override
+    protected void annotateClass(Class<?> type) {
+      check(type);
+    }
+
+    @Override
+    protected void annotateProxyClass(Class<?> type) {
+      check(type);
+    }
+
+    private void check(Class<?> type) {
+      if (!allowList.allows(type)) {
+        throw new AllowList.RejectedClassException(type.getName());
+      }
+    }
   }
 
   /** Resolves classes through the cache manager's class loader. */
