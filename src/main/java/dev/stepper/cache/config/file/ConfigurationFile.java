@@ -33,7 +33,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import javax.cache.CacheException;
 import org.yaml.snakeyaml.error.Mark;
@@ -65,7 +68,16 @@ public final class ConfigurationFile {
   /** The file the provider looks for on the class path when no cache manager URI is given. */
   public static final String DEFAULT_NAME = "stepper-cache.yaml";
 
+  /**
+   * The key, in the properties given to {@code getCacheManager}, of a
+   * {@code java.util.function.Function<String, String>} that resolves the file's placeholders
+   * before system properties and the environment do: a framework's own configuration, such as
+   * Spring's {@code Environment}.
+   */
+  public static final String PLACEHOLDER_SOURCE = "dev.stepper.cache.placeholder-source";
+
   private static final String DEFAULT_REDIS = "redis://localhost:6379";
+  private static final String CREATE_ON_FIRST_USE = "create-on-first-use";
   /** A report cache's types and codecs are its own, not the {@code default} section's. */
   private static final List<String> REPORT_OWNED = List.of("key-type", "value-type", "key-codec",
       "value-codec", "allow", "loader", "read-through", "writer", "write-through");
@@ -82,14 +94,16 @@ public final class ConfigurationFile {
   private final RedisSettings redis;
   private final Map<String, StepperConfiguration<Object, Object>> caches;
   private final StepperConfiguration<Object, Object> defaults;
+  private final boolean createOnFirstUse;
 
   private ConfigurationFile(URI location, RedisSettings redis,
       Map<String, StepperConfiguration<Object, Object>> caches,
-      StepperConfiguration<Object, Object> defaults) {
+      StepperConfiguration<Object, Object> defaults, boolean createOnFirstUse) {
     this.location = location;
     this.redis = redis;
     this.caches = caches;
     this.defaults = defaults;
+    this.createOnFirstUse = createOnFirstUse;
   }
 
   /**
@@ -113,6 +127,23 @@ public final class ConfigurationFile {
    *     file, the key and what was expected
    */
   public static ConfigurationFile read(URI location, ClassLoader classLoader) {
+    return read(location, classLoader, new Properties());
+  }
+
+  /**
+   * Reads and checks a configuration file whose placeholders may also come from the properties
+   * the cache manager was opened with: their text values, then the {@link #PLACEHOLDER_SOURCE},
+   * then system properties and the environment.
+   *
+   * @param location as for {@link #read(URI, ClassLoader)}
+   * @param classLoader the cache manager's class loader, for the file and the classes
+   * @param properties the properties given to {@code getCacheManager}
+   * @return the file's contents
+   * @throws CacheException if the file cannot be read or is not valid, with a message naming the
+   *     file, the key and what was expected
+   */
+  public static ConfigurationFile read(URI location, ClassLoader classLoader,
+      Properties properties) {
     var problems = new Problems(Redaction.redact(location));
     JsonNode tree;
     try (InputStream in = open(location, classLoader, problems)) {
@@ -128,13 +159,15 @@ public final class ConfigurationFile {
     if (!(tree instanceof ObjectNode root)) {
       throw problems.file("expected keys such as 'redis:' and 'caches:' at the top", null);
     }
-    Placeholders.resolve(root, "", problems);
+    UnaryOperator<String> lookup = lookup(properties);
+    Placeholders.resolve(root, "", problems, lookup);
     var declaration = new CacheDeclaration(problems, classLoader);
     // the default section first, on its own, so that its mistakes are reported under 'default'
     JsonNode defaultNode = root.get("default");
     CacheSection defaultSection = defaultNode == null || defaultNode.isNull() ? emptySection()
         : bind(defaultNode, CacheSection.class, "default", problems);
     StepperConfiguration<Object, Object> defaults = declaration.build("default", defaultSection);
+    boolean createOnFirstUse = Boolean.TRUE.equals(defaultSection.createOnFirstUse());
     inheritDefaults(root, problems);
     Root model = bind(root, Root.class, "", problems);
 
@@ -143,8 +176,26 @@ public final class ConfigurationFile {
       model.caches().forEach((name, section) -> declared.put(name,
           declaration.build("caches." + name, section == null ? defaultSection : section)));
     }
-    return new ConfigurationFile(location, redisSettings(model.redis(), problems),
-        Collections.unmodifiableMap(declared), defaults);
+    return new ConfigurationFile(location, redisSettings(model.redis(), problems, lookup),
+        Collections.unmodifiableMap(declared), defaults, createOnFirstUse);
+  }
+
+  /** Text properties first, then the source a framework passed, then the JVM's own. */
+  private static UnaryOperator<String> lookup(Properties properties) {
+    Object source = properties.get(PLACEHOLDER_SOURCE);
+    @SuppressWarnings("unchecked")
+    Function<Object, Object> framework = source instanceof Function<?, ?> f
+        ? (Function<Object, Object>) f : name -> null;
+    return name -> {
+      String value = properties.getProperty(name);
+      if (value == null && framework.apply(name) instanceof String given) {
+        value = given;
+      }
+      if (value == null) {
+        value = System.getProperty(name);
+      }
+      return value != null ? value : System.getenv(name);
+    };
   }
 
   /** SnakeYAML's own message quotes the offending line, which may hold a password. */
@@ -181,6 +232,15 @@ public final class ConfigurationFile {
           + name + "'");
     }
     return new StepperConfiguration<>(config);
+  }
+
+  /**
+   * @return whether {@code default: {create-on-first-use: true}} asks that a cache nobody
+   *     declared be created with the defaults when it is first asked for by name (as Spring's
+   *     cache abstraction asks), rather than not found as JCache has it
+   */
+  public boolean createsOnFirstUse() {
+    return createOnFirstUse;
   }
 
   /** @return a new copy of the {@code default} section's configuration */
@@ -226,7 +286,13 @@ public final class ConfigurationFile {
             + " write '" + name + ": {}' for a cache with the defaults");
       }
       ObjectNode merged = defaults instanceof ObjectNode d ? d.deepCopy() : YAML.createObjectNode();
+      merged.remove(CREATE_ON_FIRST_USE);
       if (own instanceof ObjectNode ownObject) {
+        if (ownObject.has(CREATE_ON_FIRST_USE)) {
+          throw problems.at("caches." + name + "." + CREATE_ON_FIRST_USE, "belongs in the"
+              + " default section: it says whether caches nobody declared are made with the"
+              + " defaults when first asked for; this cache is declared");
+        }
         if (ownObject.path("loader").has("report")) {
           merged.remove(REPORT_OWNED);
         }
@@ -289,18 +355,20 @@ public final class ConfigurationFile {
     return "a section of key: value lines";
   }
 
-  private static RedisSettings redisSettings(RedisSection redis, Problems problems) {
+  private static RedisSettings redisSettings(RedisSection redis, Problems problems,
+      UnaryOperator<String> lookup) {
     try {
-      return RedisSettings.parse(redisUri(redis, problems));
+      return RedisSettings.parse(redisUri(redis, problems, lookup));
     } catch (IllegalArgumentException e) {
       throw problems.at("redis", e.getMessage());
     }
   }
 
-  private static URI redisUri(RedisSection redis, Problems problems) {
+  private static URI redisUri(RedisSection redis, Problems problems,
+      UnaryOperator<String> lookup) {
     String uri = redis == null || redis.uri() == null ? null : redis.uri().trim();
     if (uri == null || uri.isEmpty()) {
-      String env = System.getenv("REDIS_URL");
+      String env = lookup.apply("REDIS_URL");
       uri = env == null || env.isBlank() ? DEFAULT_REDIS : env.trim();
     }
     URI parsed;
@@ -360,6 +428,6 @@ public final class ConfigurationFile {
 
   private static CacheSection emptySection() {
     return new CacheSection(null, null, null, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 }

@@ -20,7 +20,8 @@ final class FileModel {
 
   record CacheSection(String keyType, String valueType, String keyCodec, String valueCodec,
       List<String> allow, ExpirySection expiry, LoaderSection loader, ClassSection writer,
-      Boolean readThrough, Boolean writeThrough, Boolean statistics, Boolean management) {}
+      Boolean readThrough, Boolean writeThrough, Boolean statistics, Boolean management,
+      Boolean createOnFirstUse) {}
 
   record ExpirySection(Boolean eternal, String created, String accessed, String modified,
       String touched, RevalidationSection staleWhileRevalidate, String factory) {}

@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces {@code ${NAME}} and {@code ${NAME:default}} in a file's text values with the system
- * property {@code NAME}, else the environment variable, else the default, so that one file serves
+ * Replaces {@code ${NAME}} and {@code ${NAME:default}} in a file's text values with what the lookup
+ * finds for {@code NAME} (the manager's properties, a framework's configuration, the system
+ * property, the environment variable), else the default, so that one file serves
  * every environment and secrets stay out of it. A value that is one placeholder and nothing else
  * reads as if its value had been written there: {@code job-threads: ${THREADS:4}} is the number
  * 4, {@code statistics: ${STATS:true}} the flag; everything else stays text.
@@ -30,25 +32,28 @@ final class Placeholders {
    *
    * @return the node with its placeholders resolved: a new one for a text, else the node itself
    */
-  static JsonNode resolve(JsonNode node, String path, Problems problems) {
+  static JsonNode resolve(JsonNode node, String path, Problems problems,
+      UnaryOperator<String> lookup) {
     if (node.isTextual()) {
-      return resolve(node.textValue(), path, problems);
+      return resolve(node.textValue(), path, problems, lookup);
     }
     if (node instanceof ObjectNode object) {
       List<String> names = new ArrayList<>();
       object.fieldNames().forEachRemaining(names::add);
       for (String name : names) {
-        object.set(name, resolve(object.get(name), Problems.child(path, name), problems));
+        object.set(name, resolve(object.get(name), Problems.child(path, name), problems,
+            lookup));
       }
     } else if (node instanceof ArrayNode array) {
       for (int i = 0; i < array.size(); i++) {
-        array.set(i, resolve(array.get(i), path + "[" + i + "]", problems));
+        array.set(i, resolve(array.get(i), path + "[" + i + "]", problems, lookup));
       }
     }
     return node;
   }
 
-  private static JsonNode resolve(String text, String path, Problems problems) {
+  private static JsonNode resolve(String text, String path, Problems problems,
+      UnaryOperator<String> lookup) {
     Matcher m = PLACEHOLDER.matcher(text);
     boolean whole = m.matches();
     m.reset();
@@ -61,16 +66,14 @@ final class Placeholders {
       if (m.group(2) != null && m.group(2).contains("${")) {
         throw problems.at(path, "a placeholder's default cannot hold another placeholder");
       }
-      String value = System.getProperty(name);
-      if (value == null) {
-        value = System.getenv(name);
-      }
+      String value = lookup.apply(name);
       if (value == null) {
         value = m.group(2);
       }
       if (value == null) {
         throw problems.at(path, "${" + name + "} is not set: set the system property or"
-            + " environment variable " + name + ", or give a default as ${" + name + ":value}");
+            + " environment variable " + name + " (under Spring Boot, also a property of the"
+            + " application's configuration), or give a default as ${" + name + ":value}");
       }
       m.appendReplacement(result, Matcher.quoteReplacement(value));
     }

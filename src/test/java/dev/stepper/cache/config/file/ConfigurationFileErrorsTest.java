@@ -70,6 +70,10 @@ class ConfigurationFileErrorsTest {
               a: {expiry: {created: 1h, eternal: true}}
             """, List.of("at 'caches.a.expiry'", "both [eternal, created]",
             "expected exactly one of")),
+        Arguments.of("create-on-first-use on a declared cache", """
+            caches:
+              a: {create-on-first-use: true}
+            """, List.of("at 'caches.a.create-on-first-use'", "belongs in the default section")),
         Arguments.of("read-through without a loader", """
             caches:
               a: {read-through: true}

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,8 +28,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.stream.StreamSupport;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -222,6 +226,59 @@ class ConfigurationFileTest {
     var e = assertThrows(CacheException.class,
         () -> manager.createCache("report", new MutableConfiguration<>()));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+  }
+
+  @Test
+  void undeclaredCachesAreNotFoundUnlessTheDefaultSectionCreatesThemOnFirstUse()
+      throws Exception {
+    CacheManager plain = open(write("plain.yaml", file()).toUri(), null);
+    assertNull(plain.getCache("prices"), "JCache: a cache nobody created is not found");
+
+    CacheManager creating = open(write("creating.yaml", file().replace(
+        "  statistics: true\n", "  statistics: true\n  create-on-first-use: true\n")).toUri(),
+        null);
+    Cache<Object, Object> prices = creating.getCache("prices");
+    assertNotNull(prices, "created on first use");
+    assertSame(prices, creating.getCache("prices"), "and found afterwards");
+    CompleteConfiguration<?, ?> config = prices.getConfiguration(CompleteConfiguration.class);
+    assertTrue(config.isStatisticsEnabled(), "with the default section's settings");
+    prices.put("sku-1", 12);
+    assertEquals(12, prices.get("sku-1"));
+    assertTrue(StreamSupport.stream(creating.getCacheNames().spliterator(), false)
+        .anyMatch("prices"::equals));
+  }
+
+  @Test
+  void placeholdersResolveFromTheManagersPropertiesAndAFrameworksSourceFirst()
+      throws Exception {
+    String yaml = """
+        redis:
+          uri: ${app.redis.url}
+          prefix: ${app.prefix}
+        caches:
+          a: {expiry: {created: "${app.ttl}"}}
+        """;
+    var properties = new Properties();
+    properties.setProperty("app.prefix", prefix);
+    String redisUri = System.getProperty(REDIS_PROPERTY);
+    Function<String, String> framework = name -> switch (name) {
+      case "app.redis.url" -> redisUri;
+      case "app.prefix" -> "not-this-one";
+      case "app.ttl" -> "10m";
+      default -> null;
+    };
+    properties.put(ConfigurationFile.PLACEHOLDER_SOURCE, framework);
+
+    CacheManager manager = Caching.getCachingProvider().getCacheManager(
+        write("framework.yaml", yaml).toUri(), null, properties);
+    opened.add(manager);
+    Cache<Object, Object> a = manager.getCache("a");
+    a.put("k", "v");
+    assertEquals(1, raw.keys(prefix + ":a:*").size(),
+        "stored under the prefix of the text property, which wins over the framework's source");
+    assertEquals(new Duration(java.util.concurrent.TimeUnit.MILLISECONDS, 600_000),
+        ((CompleteConfiguration<?, ?>) a.getConfiguration(CompleteConfiguration.class))
+            .getExpiryPolicyFactory().create().getExpiryForCreation(), "created: ${app.ttl} from the framework's source");
   }
 
   @Test
