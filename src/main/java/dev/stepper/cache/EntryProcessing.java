@@ -6,12 +6,15 @@ import dev.stepper.cache.event.EventDispatcher;
 import dev.stepper.cache.management.CacheStatistics;
 import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.Condition;
+import dev.stepper.cache.redis.JobRecords;
 import dev.stepper.cache.redis.Ttl;
 import dev.stepper.cache.redis.Write;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.cache.CacheException;
 import javax.cache.processor.EntryProcessor;
@@ -24,11 +27,18 @@ import javax.cache.processor.EntryProcessorResult;
  * the processor again if another client changed the entry meanwhile. Concurrent processors on one
  * key, in any number of JVMs, never lose an update. A value changed and changed back counts as
  * unchanged, which is harmless: the processor's input is the value, and it is the same.
+ *
+ * <p>On an absent entry the processor runs under a lease, one caller at a time in every JVM: a
+ * processor that computes the value (Spring's {@code @Cacheable(sync = true)}) computes it once,
+ * and the callers waiting meanwhile find it. A holder that dies frees the lease when it runs out.
  */
 final class EntryProcessing<K, V> {
 
   /** How many timeouts an {@code invoke} keeps retrying against concurrent changes. */
   private static final int RETRY_TIMEOUTS = 5;
+  /** How long other callers wait, at most, for a processor working on an absent entry. */
+  static final Duration FLIGHT_LEASE = Duration.ofSeconds(30);
+  private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private final String name;
   private final EntryStore store;
@@ -40,6 +50,7 @@ final class EntryProcessing<K, V> {
   private final CacheStatistics statistics;
   private final EventDispatcher<K, V> events;
   private final CacheSteps<K, V> steps;
+  private final JobRecords flights;
 
   EntryProcessing(Collaborators<K, V> parts) {
     this.name = parts.name();
@@ -52,6 +63,7 @@ final class EntryProcessing<K, V> {
     this.statistics = parts.statistics();
     this.events = parts.events();
     this.steps = parts.steps();
+    this.flights = store.flights();
   }
 
   <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
@@ -61,20 +73,61 @@ final class EntryProcessing<K, V> {
     for (int attempt = 1; ; attempt++) {
       long start = System.nanoTime();
       byte[] bytes = store.get(encodedKey);
-      var entry = new ProcessorEntry<>(key, codec.decodeValue(encodedKey, bytes),
-          readThrough);
-      T result = process(processor, entry, arguments);
-      EventBatch<K, V> batch = events.batch();
-      if (commit(entry, encodedKey, bytes, batch, start)) {
-        statistics.recordRead(bytes != null);
-        batch.fire();
-        return result;
+      String flight = null;
+      if (bytes == null) {
+        flight = board(encodedKey);
+        // what the caller that held the lease before left
+        bytes = store.get(encodedKey);
+        if (bytes != null) {
+          flights.release(encodedKey, flight);
+          flight = null;
+        }
+        deadline = Math.max(deadline, System.nanoTime()
+            + RETRY_TIMEOUTS * store.settings().timeout().toNanos());
+      }
+      try {
+        var entry = new ProcessorEntry<>(key, codec.decodeValue(encodedKey, bytes),
+            readThrough);
+        T result = process(processor, entry, arguments);
+        EventBatch<K, V> batch = events.batch();
+        if (commit(entry, encodedKey, bytes, batch, start)) {
+          statistics.recordRead(bytes != null);
+          batch.fire();
+          return result;
+        }
+      } finally {
+        if (flight != null) {
+          flights.release(encodedKey, flight);
+        }
       }
       if (System.nanoTime() - deadline > 0) {
         throw new CacheException("invoke on key " + key + " of cache " + name
             + " gave up after " + attempt + " attempts: other clients kept changing the entry");
       }
       backOff(attempt);
+    }
+  }
+
+  /**
+   * Waits until this caller holds the lease of the absent entry; at most as long as another
+   * holder's lease runs, polling more slowly as it goes.
+   *
+   * @return the caller's token
+   */
+  private String board(byte[] encodedKey) {
+    String token = Long.toHexString(ThreadLocalRandom.current().nextLong());
+    long pause = TimeUnit.MILLISECONDS.toNanos(1);
+    while (true) {
+      JobRecords.Grant grant = flights.acquire(encodedKey, token, FLIGHT_LEASE);
+      if (grant.acquired()) {
+        return token;
+      }
+      LockSupport.parkNanos(Math.min(pause, Math.max(grant.heldFor().toNanos(), 1)));
+      if (Thread.currentThread().isInterrupted()) {
+        throw new CacheException("Interrupted while another caller's invoke worked on the absent"
+            + " entry at Redis key \"" + codec.describe(encodedKey) + "\" of cache " + name);
+      }
+      pause = Math.min(pause * 2, MAX_POLL_NANOS);
     }
   }
 

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.cache.Cache;
@@ -118,6 +120,40 @@ class CrossManagerInvokeTest {
     Integer left = cacheA.get("counter");
     assertEquals(THREADS / 2 * incrementsPerThread, sumRemoved + (left == null ? 0 : left),
         "removed " + removedCounts + ", left " + left);
+  }
+
+  /**
+   * What Spring's {@code @Cacheable(sync = true)} does: an invoke that reads, and on a miss
+   * computes the value and sets it. Eight callers over two managers: one computes, the others wait
+   * for its value rather than compute their own.
+   */
+  @Test
+  void anInvokeComputingAnAbsentValueComputesItOnceWhileTheOthersWait() throws Exception {
+    var computations = new AtomicInteger();
+    Set<Integer> results = ConcurrentHashMap.newKeySet();
+    runOnAllThreads(cache -> results.add(cache.invoke("slow", (entry, args) -> {
+      if (!entry.exists()) {
+        computations.incrementAndGet();
+        LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+        entry.setValue(42);
+      }
+      return entry.getValue();
+    })));
+
+    assertEquals(1, computations.get(), "callers that computed the absent value");
+    assertEquals(Set.of(42), results, "every caller got the one computed value");
+  }
+
+  @Test
+  void aProcessorThatSetsNothingLetsTheNextCallerWorkAtOnce() throws Exception {
+    // A lease left behind would hold each next caller for its 30 s: the class's timeout fails it.
+    var ran = new AtomicInteger();
+    runOnAllThreads(cache -> cache.invoke("untouched", (entry, args) -> {
+      ran.incrementAndGet();
+      return entry.exists();
+    }));
+
+    assertEquals(THREADS, ran.get());
   }
 
   private interface Work {

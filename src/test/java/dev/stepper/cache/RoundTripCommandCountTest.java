@@ -51,7 +51,7 @@ class RoundTripCommandCountTest {
    * listens (tested apart); elsewhere the cache never sends them.
    */
   private static final Set<String> SCRIPT_ONLY = Set.of("pubsub|numsub", "set", "del", "publish",
-      "pexpire", "persist");
+      "pexpire", "persist", "time");
 
   @RegisterExtension
   static final PrivateRedis redis = new PrivateRedis(
@@ -126,6 +126,14 @@ class RoundTripCommandCountTest {
     cacheA.put("k", "v");
     assertSent(Map.of("get", 1L, "evalsha", 1L),
         callsOf(() -> cacheA.invoke("k", StringCaches::appendBang)));
+  }
+
+  @Test
+  void invokeOnAnAbsentEntryRunsUnderALease() {
+    cacheA.invoke("warm", StringCaches::appendBang); // the server learns the lease script
+    // read, take the lease, read again (what its last holder left), write, give the lease back
+    assertSent(Map.of("get", 2L, "evalsha", 3L),
+        callsOf(() -> cacheA.invoke("absent", StringCaches::appendBang)));
   }
 
   @Test

@@ -112,7 +112,15 @@ public final class EntryStore {
    * @return the job records (leases and failure backoff) of this cache's entries
    */
   public JobRecords jobRecords() {
-    return new JobRecords(connector, layout);
+    return new JobRecords(connector, layout, layout::jobRecordKey, "Job record");
+  }
+
+  /**
+   * @return the leases that let one {@code invoke} at a time, in any JVM, work on an absent entry
+   *     (Spring's {@code @Cacheable(sync = true)} is such an invoke), apart from the job records
+   */
+  public JobRecords flights() {
+    return new JobRecords(connector, layout, layout::flightKey, "Invoke lease");
   }
 
   /** @return the queue of this cache's generation jobs, shared by every JVM */

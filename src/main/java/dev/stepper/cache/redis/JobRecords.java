@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The job records of one cache's entries, kept by {@code lease.lua}: a lease that lets one caller,
@@ -18,10 +19,19 @@ public final class JobRecords {
 
   private final RedisConnector connector;
   private final KeyLayout layout;
+  private final UnaryOperator<byte[]> recordKey;
+  private final String what;
 
-  JobRecords(RedisConnector connector, KeyLayout layout) {
+  /**
+   * @param recordKey the key of an entry's record, from the entry's encoded key
+   * @param what what the records are, for messages
+   */
+  JobRecords(RedisConnector connector, KeyLayout layout, UnaryOperator<byte[]> recordKey,
+      String what) {
     this.connector = connector;
     this.layout = layout;
+    this.recordKey = recordKey;
+    this.what = what;
   }
 
   /**
@@ -96,12 +106,12 @@ public final class JobRecords {
   }
 
   private List<Long> run(byte[] key, String... args) {
-    byte[][] keys = {layout.jobRecordKey(key)};
+    byte[][] keys = {recordKey.apply(key)};
     byte[][] argv = new byte[args.length][];
     for (int i = 0; i < args.length; i++) {
       argv[i] = args[i].getBytes(StandardCharsets.UTF_8);
     }
-    return connector.send(LEASE.call(keys, argv), "Job record of " + layout.describe(key), true)
+    return connector.send(LEASE.call(keys, argv), what + " of " + layout.describe(key), true)
         .stream().map(Long.class::cast).toList();
   }
 }

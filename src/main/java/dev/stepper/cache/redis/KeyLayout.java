@@ -9,7 +9,8 @@ import java.util.Arrays;
  * <p>Characters that would blur the boundaries ({@code : % { }}) are percent-encoded in the cache
  * name, and the prefix may not contain them, so two caches or two prefixes never share a key.
  * {@code ~} is encoded too: names starting with {@code <prefix>:~} are reserved for the
- * provider's own bookkeeping: per-entry job records, and one job queue and its budgets per cache.
+ * provider's own bookkeeping: per-entry job records and invoke leases, and one job queue and its
+ * budgets per cache.
  * With no braces before the encoded key, Redis Cluster places each entry by its own key: one cache spreads
  * over every shard.
  */
@@ -19,6 +20,7 @@ public final class KeyLayout {
   private final String cacheName;
   private final byte[] head;
   private final byte[] jobRecordHead;
+  private final byte[] flightHead;
   private final byte[] scanPattern;
   private final String taggedHead;
 
@@ -27,6 +29,7 @@ public final class KeyLayout {
     this.cacheName = cacheName;
     this.head = (prefix + ":" + escape(cacheName) + ":").getBytes(StandardCharsets.UTF_8);
     this.jobRecordHead = (prefix + ":~" + escape(cacheName) + ":").getBytes(StandardCharsets.UTF_8);
+    this.flightHead = (prefix + ":~~" + escape(cacheName) + ":").getBytes(StandardCharsets.UTF_8);
     this.scanPattern = globEscaped(head);
     this.taggedHead = prefix + ":~{" + escape(cacheName) + "}:";
   }
@@ -74,6 +77,16 @@ public final class KeyLayout {
    */
   byte[] jobRecordKey(byte[] encodedKey) {
     return concat(jobRecordHead, encodedKey);
+  }
+
+  /**
+   * @param encodedKey the key codec's bytes
+   * @return the key of the lease of an {@code invoke} on the absent entry,
+   *     {@code <prefix>:~~<cacheName>:<encoded key>}: a job record's head never starts with
+   *     {@code ~}, as names have it escaped, so the two never meet
+   */
+  byte[] flightKey(byte[] encodedKey) {
+    return concat(flightHead, encodedKey);
   }
 
   /**
