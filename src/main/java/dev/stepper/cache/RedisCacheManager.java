@@ -55,6 +55,8 @@ final class RedisCacheManager implements CacheManager {
   private final ConcurrentMap<String, RedisCache<?, ?>> caches = new ConcurrentHashMap<>();
   private final ExecutorService executor;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Callers that asked to share this manager, each closing it once; guarded by this. */
+  private int holders = 1;
 
   private RedisCacheManager(StepperCachingProvider provider, URI uri, ClassLoader classLoader,
       Properties properties, ConfigurationFile file) {
@@ -293,8 +295,34 @@ final class RedisCacheManager implements CacheManager {
     return executor;
   }
 
+  /**
+   * Counts one more holder, who will call {@link #close()} once ({@link
+   * dev.stepper.cache.config.ManagerProperties#SHARED_BY_HOLDERS}).
+   *
+   * @return false if this manager has closed meanwhile, so that the caller opens another
+   */
+  synchronized boolean hold() {
+    if (closed.get()) {
+      return false;
+    }
+    holders++;
+    return true;
+  }
+
+  /** Closes the manager unless other holders still use it. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (holders > 1) {
+        holders--;
+        return;
+      }
+    }
+    shutDown();
+  }
+
+  /** Closes the manager, whoever holds it: the provider's own close. */
+  void shutDown() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }

@@ -1,5 +1,6 @@
 package dev.stepper.cache;
 
+import dev.stepper.cache.config.ManagerProperties;
 import dev.stepper.cache.config.file.ConfigurationFile;
 import java.net.URI;
 import java.util.ArrayList;
@@ -50,8 +51,9 @@ public final class StepperCachingProvider implements CachingProvider {
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     URI managerUri = uri == null ? defaultUri(loader) : uri;
     Properties props = properties == null ? getDefaultProperties() : properties;
+    boolean shared = "true".equals(String.valueOf(props.get(ManagerProperties.SHARED_BY_HOLDERS)));
     RedisCacheManager manager = registered(loader, managerUri);
-    if (manager != null) {
+    if (manager != null && (!shared || manager.hold())) {
       return manager;
     }
     // Opening makes the file's loaders, codecs and providers, whose constructors may ask for
@@ -60,6 +62,9 @@ public final class StepperCachingProvider implements CachingProvider {
     try {
       synchronized (opening.computeIfAbsent(key, any -> new Object())) {
         manager = registered(loader, managerUri);
+        if (manager != null && shared && !manager.hold()) {
+          manager = null;
+        }
         if (manager == null) {
           manager = RedisCacheManager.open(this, managerUri, loader, props);
           synchronized (managers) {
@@ -125,7 +130,7 @@ public final class StepperCachingProvider implements CachingProvider {
   @Override
   public void close() {
     for (RedisCacheManager manager : snapshot(null)) {
-      manager.close();
+      manager.shutDown();
     }
   }
 
@@ -133,7 +138,7 @@ public final class StepperCachingProvider implements CachingProvider {
   public void close(ClassLoader classLoader) {
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     for (RedisCacheManager manager : snapshot(loader)) {
-      manager.close();
+      manager.shutDown();
     }
   }
 
@@ -142,7 +147,7 @@ public final class StepperCachingProvider implements CachingProvider {
     ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
     RedisCacheManager manager = registered(loader, uri == null ? defaultUri(loader) : uri);
     if (manager != null) {
-      manager.close();
+      manager.shutDown();
     }
   }
 

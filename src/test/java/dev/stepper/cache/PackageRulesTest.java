@@ -29,7 +29,8 @@ class PackageRulesTest {
       "redis", List.of("config"),
       "event", List.of("codec", "redis"),
       "report", List.of("config", "codec", "swr"),
-      "config.file", List.of("config", "codec", "swr", "report", "redis"));
+      "config.file", List.of("config", "codec", "swr", "report", "redis"),
+      "spring", List.of("config", "report"));
 
   private static JavaClasses provider;
   private static JavaClasses testSupport;
@@ -83,7 +84,7 @@ class PackageRulesTest {
     noClasses().that().resideInAPackage(ROOT + ".testing..")
         .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".codec..",
             ROOT + ".config..", ROOT + ".event..", ROOT + ".management..", ROOT + ".redis..",
-            ROOT + ".report..", ROOT + ".swr..")
+            ROOT + ".report..", ROOT + ".swr..", ROOT + ".spring..")
         .because("the published test support must keep working while the provider is broken")
         .check(testSupport);
   }

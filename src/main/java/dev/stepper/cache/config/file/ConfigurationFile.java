@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.stepper.cache.config.Durations;
+import dev.stepper.cache.config.ManagerProperties;
 import dev.stepper.cache.config.Redaction;
 import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.config.file.FileModel.CacheSection;
@@ -67,14 +68,6 @@ public final class ConfigurationFile {
 
   /** The file the provider looks for on the class path when no cache manager URI is given. */
   public static final String DEFAULT_NAME = "stepper-cache.yaml";
-
-  /**
-   * The key, in the properties given to {@code getCacheManager}, of a
-   * {@code java.util.function.Function<String, String>} that resolves the file's placeholders
-   * before system properties and the environment do: a framework's own configuration, such as
-   * Spring's {@code Environment}.
-   */
-  public static final String PLACEHOLDER_SOURCE = "dev.stepper.cache.placeholder-source";
 
   private static final String DEFAULT_REDIS = "redis://localhost:6379";
   private static final String CREATE_ON_FIRST_USE = "create-on-first-use";
@@ -132,7 +125,8 @@ public final class ConfigurationFile {
 
   /**
    * Reads and checks a configuration file whose placeholders may also come from the properties
-   * the cache manager was opened with: their text values, then the {@link #PLACEHOLDER_SOURCE},
+   * the cache manager was opened with: their text values, then the
+   * {@link ManagerProperties#PLACEHOLDER_SOURCE},
    * then system properties and the environment.
    *
    * @param location as for {@link #read(URI, ClassLoader)}
@@ -182,7 +176,7 @@ public final class ConfigurationFile {
 
   /** Text properties first, then the source a framework passed, then the JVM's own. */
   private static UnaryOperator<String> lookup(Properties properties) {
-    Object source = properties.get(PLACEHOLDER_SOURCE);
+    Object source = properties.get(ManagerProperties.PLACEHOLDER_SOURCE);
     @SuppressWarnings("unchecked")
     Function<Object, Object> framework = source instanceof Function<?, ?> f
         ? (Function<Object, Object>) f : name -> null;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.StepperCachingProvider;
+import dev.stepper.cache.config.ManagerProperties;
 import dev.stepper.cache.report.Report;
 import dev.stepper.cache.report.ReportKey;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
@@ -267,7 +268,7 @@ class ConfigurationFileTest {
       case "app.ttl" -> "10m";
       default -> null;
     };
-    properties.put(ConfigurationFile.PLACEHOLDER_SOURCE, framework);
+    properties.put(ManagerProperties.PLACEHOLDER_SOURCE, framework);
 
     CacheManager manager = Caching.getCachingProvider().getCacheManager(
         write("framework.yaml", yaml).toUri(), null, properties);
