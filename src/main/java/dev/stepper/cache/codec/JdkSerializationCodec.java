@@ -29,17 +29,20 @@ final class JdkSerializationCodec<T> implements Codec<T> {
   @Override
   public byte[] encode(T value) {
     var bytes = new ByteArrayOutputStream(64);
+    String refused;
     try (var out = new CheckedObjectOutputStream(bytes, allowList)) {
       out.writeObject(value);
-    } catch (AllowList.RejectedClassException e) {
-      throw new CodecException("Class " + e.className() + " is not on the deserialization"
-          + " allow-list (" + allowList + "), so the value could not be read back; nothing was"
-          + " stored. " + advice(e.className()), null, e.className());
+      refused = out.refused;
     } catch (NotSerializableException e) {
       throw new CodecException(e.getMessage() + " is not Serializable: make it implement"
           + " java.io.Serializable, or give the cache another codec (Codecs.json())", e);
     } catch (IOException e) {
       throw new CodecException("Cannot serialize a " + value.getClass().getName() + ": " + e, e);
+    }
+    if (refused != null) {
+      throw new CodecException("Class " + refused + " is not on the deserialization allow-list ("
+          + allowList + "), so the value could not be read back; nothing was stored. "
+          + advice(refused), null, refused);
     }
     return bytes.toByteArray();
   }
@@ -81,9 +84,14 @@ final class JdkSerializationCodec<T> implements Codec<T> {
         + AllowList.SYSTEM_PROPERTY;
   }
 
-  /** Meets every class of the graph once, as its descriptor is written, superclasses included. */
+  /**
+   * Meets every class of the graph once, as its descriptor is written, superclasses included, and
+   * notes the first one the allow-list refuses. Noting rather than throwing lets a graph that is
+   * not serializable at all fail as such (the stream then writes the exception itself).
+   */
   private static final class CheckedObjectOutputStream extends ObjectOutputStream {
     private final AllowList allowList;
+    private String refused;
 
     CheckedObjectOutputStream(ByteArrayOutputStream out, AllowList allowList) throws IOException {
       super(out);
@@ -101,8 +109,8 @@ final class JdkSerializationCodec<T> implements Codec<T> {
     }
 
     private void check(Class<?> type) {
-      if (!allowList.allows(type)) {
-        throw new AllowList.RejectedClassException(type.getName());
+      if (refused == null && !allowList.allows(type)) {
+        refused = type.getName();
       }
     }
   }
