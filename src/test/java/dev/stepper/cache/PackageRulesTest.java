@@ -30,7 +30,7 @@ class PackageRulesTest {
       "event", List.of("codec", "redis"),
       "report", List.of("config", "codec", "swr"),
       "config.file", List.of("config", "codec", "swr", "report", "redis"),
-      "spring", List.of("config", "report"));
+      "spring", List.of("config", "report", "redis"));
 
   private static JavaClasses provider;
   private static JavaClasses testSupport;

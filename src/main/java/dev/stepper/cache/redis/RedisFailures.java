@@ -34,14 +34,14 @@ final class RedisFailures {
     }
     String where = "Redis at " + settings.address();
     if (cause instanceof RedisCommandTimeoutException || cause instanceof TimeoutException) {
-      return new CacheException(what + ": no answer from " + where + " within "
+      return new RedisUnavailableException(what + ": no answer from " + where + " within "
           + settings.timeout().toMillis() + " ms" + (writes ? MAY_HAVE_APPLIED : "")
           + ". Check that Redis is up and not overloaded, or raise ?timeout= on the manager URI.",
           cause);
     }
     String message = describe(cause);
     if (message.contains(DROPPED)) {
-      return new CacheException(what + ": " + DROPPED + " to " + where
+      return new RedisUnavailableException(what + ": " + DROPPED + " to " + where
           + (writes ? MAY_HAVE_APPLIED : "") + ". The connection is restored by itself;"
           + " the call may be tried again.", cause);
     }
@@ -51,7 +51,7 @@ final class RedisFailures {
     }
     if (cause instanceof RedisConnectionException || message.contains("Connection closed")
         || message.contains("Connection is closed")) {
-      return new CacheException(what + ": cannot reach " + where + " (" + message
+      return new RedisUnavailableException(what + ": cannot reach " + where + " (" + message
           + "). Check that Redis runs there and accepts this client's credentials.", cause);
     }
     return new CacheException(what + " failed on " + where + ": " + message, cause);
@@ -76,7 +76,8 @@ final class RedisFailures {
     String retry = retryInMillis < 0
         ? "it reconnects in the background"
         : "the next attempt is due in " + retryInMillis + " ms";
-    return new CacheException(what + ": Redis at " + settings.address() + " is not connected"
+    return new RedisUnavailableException(what + ": Redis at " + settings.address()
+        + " is not connected"
         + attempt + ". Calls fail at once until it is back (" + retry + ", at least every "
         + SharedResources.LONGEST_RETRY.toMillis() + " ms); check that Redis runs there.",
         lastFailure);

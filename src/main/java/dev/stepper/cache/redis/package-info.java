@@ -21,7 +21,9 @@
  * made of Lua scripts and Lettuce commands, and hold none of the engine's policy (freshness
  * windows, placeholders, backoff), which stays in {@code swr} and the root package.
  *
- * <p>Internal: not an API; may change without notice. Depends on Lettuce (and Reactor, the
+ * <p>Internal: not an API; may change without notice, except {@link
+ * dev.stepper.cache.redis.RedisUnavailableException}, which applications catch to tell an outage
+ * from a mistake. Depends on Lettuce (and Reactor, the
  * type of its event bus), the JDK, {@code javax.cache} (for its exceptions) and {@code config}
  * (the duration grammar of URI parameters, and the password redaction of every message).
  */
