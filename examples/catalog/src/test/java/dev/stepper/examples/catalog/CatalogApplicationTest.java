@@ -213,7 +213,14 @@ class CatalogApplicationTest {
       return null;
     }
 
-    /** @return how often {@link #byVendor} ran */
+    /** The report cache without {@code keyGenerator = "reportKeys"}: a SimpleKey again. */
+    @Cacheable("report")
+    public Report diary(String user, String sha) {
+      runs.incrementAndGet();
+      return null;
+    }
+
+    /** @return how often the methods ran */
     public int runs() {
       return runs.get();
     }
@@ -230,7 +237,11 @@ class CatalogApplicationTest {
       assertTrue(e.getMessage().contains("holds keys of type java.lang.String, not "
           + SimpleKey.class.getName()) && e.getMessage().contains("keyGenerator"),
           e.getMessage());
-      assertEquals(0, misdeclared.runs(), "the method did not run");
+      var report = assertThrows(ClassCastException.class,
+          () -> misdeclared.diary("alice", "c0ffee2"));
+      assertTrue(report.getMessage().contains("holds keys of type "
+          + "dev.stepper.cache.report.ReportKey"), report.getMessage());
+      assertEquals(0, misdeclared.runs(), "the methods did not run");
     }
   }
 
