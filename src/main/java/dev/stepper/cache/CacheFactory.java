@@ -3,6 +3,7 @@ package dev.stepper.cache;
 import dev.stepper.cache.codec.Codec;
 import dev.stepper.cache.codec.CodecFactory;
 import dev.stepper.cache.codec.Codecs;
+import dev.stepper.cache.config.NearCache;
 import dev.stepper.cache.config.Redaction;
 import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.event.EventDispatcher;
@@ -35,7 +36,9 @@ final class CacheFactory {
       StepperConfiguration<K, V> configuration) {
     ClassLoader classLoader = manager.getClassLoader();
     KeyLayout layout = KeyLayout.of(manager.keyPrefix(), name);
-    EntryStore store = manager.store(layout);
+    NearCache near = configuration.getNearCache() != null ? configuration.getNearCache()
+        : manager.nearCacheForAll();
+    EntryStore store = near == null ? manager.store(layout) : manager.store(layout, near);
     CodecFactory keys = configuration.getKeyCodec() != null ? configuration.getKeyCodec()
         : Codecs.defaultForKeys(configuration.getKeyType(), Codecs.jdk());
     CodecFactory values = configuration.getValueCodec() != null ? configuration.getValueCodec()

@@ -326,6 +326,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
       background.awaitQuiet(store.settings().timeout().toMillis());
     } finally {
       events.close();
+      store.close();
       Resources.closeAll(loader.target(), writer.target(),
           expiry.policy());
     }

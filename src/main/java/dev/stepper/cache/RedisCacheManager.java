@@ -1,5 +1,6 @@
 package dev.stepper.cache;
 
+import dev.stepper.cache.config.NearCache;
 import dev.stepper.cache.config.Redaction;
 import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.config.file.ConfigurationFile;
@@ -285,6 +286,15 @@ final class RedisCacheManager implements CacheManager {
 
   EntryStore store(KeyLayout layout) {
     return connector.store(layout);
+  }
+
+  /** @return the manager URI's near cache for caches that set none, or {@code null} */
+  NearCache nearCacheForAll() {
+    return connector.settings().nearCache();
+  }
+
+  EntryStore store(KeyLayout layout, NearCache nearCache) {
+    return connector.store(layout, nearCache);
   }
 
   PubSub pubSub() {

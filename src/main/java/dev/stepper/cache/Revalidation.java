@@ -328,7 +328,7 @@ final class Revalidation<K, V> implements ReadPath<K, V> {
   }
 
   private void refreshQueued(K key, byte[] encodedKey) {
-    TimedValue found = store.getWithTtl(encodedKey);
+    TimedValue found = store.getWithTtlFromRedis(encodedKey);
     if (found == null || !found.expires()
         || !policy.isStale(Duration.ofMillis(found.remainingMillis()))) {
       return; // gone, or refreshed since it was queued

@@ -31,6 +31,7 @@ public class StepperConfiguration<K, V> extends MutableConfiguration<K, V> {
 
   private CodecFactory keyCodec;
   private CodecFactory valueCodec;
+  private NearCache nearCache;
 
   /** A configuration with JCache's defaults and the default codecs. */
   public StepperConfiguration() {}
@@ -45,6 +46,7 @@ public class StepperConfiguration<K, V> extends MutableConfiguration<K, V> {
     if (configuration instanceof StepperConfiguration<K, V> stepper) {
       this.keyCodec = stepper.keyCodec;
       this.valueCodec = stepper.valueCodec;
+      this.nearCache = stepper.nearCache;
     }
   }
 
@@ -77,6 +79,21 @@ public class StepperConfiguration<K, V> extends MutableConfiguration<K, V> {
     return this;
   }
 
+  /** @return the near cache's settings, or {@code null} if the cache has none (the default) */
+  public NearCache getNearCache() {
+    return nearCache;
+  }
+
+  /**
+   * @param nearCache keep copies of hot entries in this JVM, invalidated by Redis ({@code null}:
+   *     none, every read goes to Redis)
+   * @return this configuration
+   */
+  public StepperConfiguration<K, V> setNearCache(NearCache nearCache) {
+    this.nearCache = nearCache;
+    return this;
+  }
+
   /**
    * Equal to another configuration with the same settings; a plain {@code MutableConfiguration}
    * counts as one with default codecs, so that equality stays symmetric.
@@ -87,12 +104,14 @@ public class StepperConfiguration<K, V> extends MutableConfiguration<K, V> {
       return false;
     }
     var that = other instanceof StepperConfiguration<?, ?> s ? s : new StepperConfiguration<>();
-    return Objects.equals(keyCodec, that.keyCodec) && Objects.equals(valueCodec, that.valueCodec);
+    return Objects.equals(keyCodec, that.keyCodec) && Objects.equals(valueCodec, that.valueCodec)
+        && Objects.equals(nearCache, that.nearCache);
   }
 
   @Override
   public int hashCode() {
     // equal to the superclass's hash when the codecs are the defaults, as equals requires
-    return super.hashCode() ^ Objects.hashCode(keyCodec) ^ 31 * Objects.hashCode(valueCodec);
+    return super.hashCode() ^ Objects.hashCode(keyCodec) ^ 31 * Objects.hashCode(valueCodec)
+        ^ 961 * Objects.hashCode(nearCache);
   }
 }

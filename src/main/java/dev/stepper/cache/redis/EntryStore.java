@@ -18,7 +18,6 @@ public final class EntryStore {
 
   private static final byte[] NONE = new byte[0];
   private static final LuaScript WRITE = LuaScript.load("write.lua");
-  private static final LuaScript READ = LuaScript.load("read.lua");
   /** At most this many keys per command on a single server, so no call blocks Redis for long. */
   private static final int KEYS_PER_COMMAND = 256;
 
@@ -28,10 +27,15 @@ public final class EntryStore {
   private final byte[] presence;
   private final byte[] origin;
   private final Audience audience = new Audience();
+  private final RemoteReads remote;
+  private final EntryReads reads;
 
-  EntryStore(RedisConnector connector, KeyLayout layout) {
+  /** @param reads how entries are served: {@code remote}, or a near cache over it */
+  EntryStore(RedisConnector connector, KeyLayout layout, RemoteReads remote, EntryReads reads) {
     this.connector = connector;
     this.layout = layout;
+    this.remote = remote;
+    this.reads = reads;
     this.channel = utf8(layout.eventChannel());
     this.presence = utf8(layout.presenceChannel());
     this.origin = utf8(connector.origin());
@@ -53,30 +57,24 @@ public final class EntryStore {
   }
 
   /**
+   * Reads what Redis holds now, never a near cache's copy: for the reads that a compare-and-set
+   * or a job's decision builds on.
+   *
    * @param key an encoded key
    * @return the stored bytes, or {@code null}
    */
   public byte[] get(byte[] key) {
-    return connector.send(Call.get(layout.entryKey(key)), "GET", false);
+    return remote.get(key);
   }
 
   /**
+   * Reads entries to serve them: from this JVM's near cache where it has them.
+   *
    * @param keys encoded keys
    * @return the stored bytes of each, {@code null} where absent, in the same order
    */
   public List<byte[]> getAll(List<byte[]> keys) {
-    String what = "GET of " + keys.size() + " keys";
-    List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
-    if (!connector.oneServer()) {
-      return connector.send(redisKeys.stream().map(Call::get).toList(), what, false);
-    }
-    if (keys.size() == 1) {
-      return connector.send(List.of(Call.get(redisKeys.get(0))), what, false);
-    }
-    List<byte[]> values = new ArrayList<>(keys.size());
-    connector.send(chunks(redisKeys).stream().map(Call::mget).toList(), what, false)
-        .forEach(values::addAll);
-    return values;
+    return reads.getAll(keys);
   }
 
   /**
@@ -97,15 +95,24 @@ public final class EntryStore {
   }
 
   /**
-   * Reads an entry and the time it has left, in one round trip.
+   * Reads an entry and the time it has left, to serve it: from this JVM's near cache where it has
+   * it, else in one round trip.
    *
    * @param key an encoded key
    * @return the entry, or {@code null} if absent
    */
   public TimedValue getWithTtl(byte[] key) {
-    List<Object> reply = connector.send(READ.call(new byte[][] {layout.entryKey(key)}), "GET",
-        false);
-    return reply.isEmpty() ? null : new TimedValue((byte[]) reply.get(0), (Long) reply.get(1));
+    return reads.getWithTtl(key);
+  }
+
+  /**
+   * As {@link #getWithTtl}, but what Redis holds now, never a near cache's copy.
+   *
+   * @param key an encoded key
+   * @return the entry, or {@code null} if absent
+   */
+  public TimedValue getWithTtlFromRedis(byte[] key) {
+    return remote.getWithTtl(key);
   }
 
   /**
@@ -151,13 +158,15 @@ public final class EntryStore {
     List<Ttl> plainTtls = plainTtls(writes, oneServer);
     Audience.Admission admission = plainTtls == null ? Audience.Admission.SCRIPT
         : audience.admit();
-    if (admission == Audience.Admission.PLAIN) {
-      connector.send(plainCalls(keys, writes, plainTtls, oneServer), what, true);
-      return Collections.nCopies(keys.size(), WriteResult.STORED_BLIND);
-    }
+    reads.writing(keys);
     try {
+      if (admission == Audience.Admission.PLAIN) {
+        connector.send(plainCalls(keys, writes, plainTtls, oneServer), what, true);
+        return Collections.nCopies(keys.size(), WriteResult.STORED_BLIND);
+      }
       return runScript(keys, writes, what, oneServer);
     } finally {
+      reads.writing(keys);
       if (admission == Audience.Admission.RENEW) {
         audience.renewalDone();
       }
@@ -227,6 +236,7 @@ public final class EntryStore {
   }
 
   Call<List<Object>> writeCall(List<byte[]> keys, List<Write> writes) {
+    reads.writing(keys);
     byte[][] redisKeys = new byte[keys.size()][];
     byte[][] args = new byte[3 + 6 * keys.size()][];
     // probes announce nothing, so they need not ask who listens
@@ -269,11 +279,21 @@ public final class EntryStore {
     List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
     List<List<byte[]>> perCommand = connector.oneServer() ? chunks(redisKeys)
         : redisKeys.stream().map(List::of).toList();
-    return connector.send(perCommand.stream().map(Call::unlink).toList(),
-        "UNLINK of " + keys.size() + " keys", true).stream().mapToLong(Long::longValue).sum();
+    reads.writing(keys);
+    try {
+      return connector.send(perCommand.stream().map(Call::unlink).toList(),
+          "UNLINK of " + keys.size() + " keys", true).stream().mapToLong(Long::longValue).sum();
+    } finally {
+      reads.writing(keys);
+    }
   }
 
-  private static List<List<byte[]>> chunks(List<byte[]> keys) {
+  /** Stops the near cache's invalidation connection, if the cache has one. */
+  public void close() {
+    reads.close();
+  }
+
+  static List<List<byte[]>> chunks(List<byte[]> keys) {
     var chunks = new ArrayList<List<byte[]>>();
     for (int from = 0; from < keys.size(); from += KEYS_PER_COMMAND) {
       chunks.add(keys.subList(from, Math.min(keys.size(), from + KEYS_PER_COMMAND)));

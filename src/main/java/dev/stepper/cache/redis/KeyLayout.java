@@ -62,6 +62,11 @@ public final class KeyLayout {
     return out.toString();
   }
 
+  /** @return the cache's name */
+  public String cacheName() {
+    return cacheName;
+  }
+
   /**
    * @param encodedKey the key codec's bytes
    * @return the entry's Redis key

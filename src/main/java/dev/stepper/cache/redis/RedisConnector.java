@@ -1,5 +1,6 @@
 package dev.stepper.cache.redis;
 
+import dev.stepper.cache.config.NearCache;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
@@ -79,6 +80,7 @@ public final class RedisConnector implements AutoCloseable {
   private final ClientResources resources;
   private final Disposable reconnectFailures;
   private final RedisConnectionStateListener dropWatch = new DropWatch();
+  private final Tracking tracking;
   private final RedisClient client;
   private final Set<AsyncCommand<byte[], byte[], ?>> inFlight = ConcurrentHashMap.newKeySet();
   /** The servers this manager's connections reached, whose reconnect failures it reports. */
@@ -104,6 +106,7 @@ public final class RedisConnector implements AutoCloseable {
   public RedisConnector(RedisSettings settings) {
     this.settings = settings;
     this.resources = SharedResources.acquire();
+    this.tracking = new Tracking(resources, settings.address());
     this.reconnectFailures = resources.eventBus().get()
         .ofType(ReconnectFailedEvent.class)
         .filter(event -> addresses.contains(event.remoteAddress()))
@@ -170,7 +173,28 @@ public final class RedisConnector implements AutoCloseable {
    * @return the commands of that cache's entries
    */
   public EntryStore store(KeyLayout layout) {
-    return new EntryStore(this, layout);
+    var remote = new RemoteReads(this, layout);
+    return new EntryStore(this, layout, remote, remote);
+  }
+
+  /**
+   * @param layout the cache's key layout
+   * @param nearCache the near cache's settings
+   * @return the commands of that cache's entries, read from this JVM's copies first
+   * @throws IllegalArgumentException if the near cache cannot be tracked on this deployment
+   */
+  public EntryStore store(KeyLayout layout, NearCache nearCache) {
+    if (settings.topology() != RedisSettings.Topology.SERVER || !serverIfReachable()) {
+      throw new IllegalArgumentException("Cache " + layout.cacheName() + ": a near cache needs a"
+          + " single Redis server in this version, and " + settings.address() + " is a "
+          + (settings.topology() == RedisSettings.Topology.SENTINEL ? "Sentinel-watched master"
+          : "Redis Cluster") + "; leave near-cache out for this cache");
+    }
+    var entries = new NearEntries(nearCache);
+    tracking.add(layout, entries);
+    var remote = new RemoteReads(this, layout);
+    return new EntryStore(this, layout, remote,
+        new NearReads(remote, entries, () -> tracking.remove(layout)));
   }
 
   /**
@@ -207,6 +231,15 @@ public final class RedisConnector implements AutoCloseable {
   private RedisClusterClient newPubSubClusterClient() {
     return newClusterClient(clusterClient.getPartitions().stream()
         .map(RedisClusterNode::getUri).toList(), false);
+  }
+
+  /** @return false if Redis is reachable and is a cluster; true if it is one server or down */
+  private boolean serverIfReachable() {
+    try {
+      return oneServer();
+    } catch (RuntimeException e) {
+      return true;
+    }
   }
 
   /** @return whether the keys of one call may go in one command: a single server */
@@ -401,13 +434,12 @@ public final class RedisConnector implements AutoCloseable {
       case SENTINEL -> {
         watchSentinels();
         yield client.connectAsync(CODEC, first).toCompletableFuture()
-            .thenApply(opened -> new ServerConnection(opened, settings.address()));
+            .thenApply(this::serverConnection);
       }
       case SERVER -> client.connectAsync(CODEC, first).toCompletableFuture()
           .thenCompose(opened -> {
             if (!isClusterNode(opened)) {
-              return CompletableFuture.completedFuture(
-                  new ServerConnection(opened, settings.address()));
+              return CompletableFuture.completedFuture(serverConnection(opened));
             }
             opened.closeAsync();
             LOG.info("Redis at {} is a cluster node: connecting to the cluster",
@@ -418,6 +450,11 @@ public final class RedisConnector implements AutoCloseable {
             return openCluster();
           });
     };
+  }
+
+  private Connection serverConnection(StatefulRedisConnection<byte[], byte[]> opened) {
+    tracking.attach(opened);
+    return new ServerConnection(opened, settings.address());
   }
 
   private CompletableFuture<Connection> openCluster() {
@@ -503,6 +540,7 @@ public final class RedisConnector implements AutoCloseable {
 
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> dropped) {
+      tracking.detached();
       if (dropped.isClosed() || inFlight.isEmpty()) {
         return;
       }
@@ -519,6 +557,7 @@ public final class RedisConnector implements AutoCloseable {
         commandAddress = address;
       }
       lastReconnectFailure = null;
+      tracking.reconnected(reconnected);
     }
   }
 

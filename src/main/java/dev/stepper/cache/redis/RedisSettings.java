@@ -3,6 +3,7 @@ package dev.stepper.cache.redis;
 import static dev.stepper.cache.config.Redaction.redact;
 
 import dev.stepper.cache.config.Durations;
+import dev.stepper.cache.config.NearCache;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
 import java.net.URI;
@@ -22,18 +23,26 @@ import java.util.Locale;
  *   <li>{@code redis[s]-sentinel://[user:password@]host1:port1,host2:port2[/db]?sentinelMasterId=m}:
  *       the master that the Sentinels name {@code m}, followed through failovers.
  * </ul>
- * Each may end in {@code ?prefix=p&timeout=2s&waitForReplicas=1}.
+ * Each may end in {@code ?prefix=p&timeout=2s&waitForReplicas=1}, and
+ * {@code &nearCacheEntries=10000&nearCacheTtl=1m}.
  *
  * <p>{@code prefix} (default {@value #DEFAULT_PREFIX}, or the system property
  * {@value #PREFIX_PROPERTY}) starts every key of the manager; {@code timeout} (default 2 s) bounds
  * connecting and every command; {@code waitForReplicas} (default 0) makes each write wait until that
- * many replicas have it. Other query parameters are Lettuce's own ({@code verifyPeer},
+ * many replicas have it; {@code nearCacheEntries} (with {@code nearCacheTtl}, default 1 min) gives
+ * every cache of the manager that sets none a near cache of that size (default: the system
+ * property {@value #NEAR_CACHE_PROPERTY}, else none). Other query parameters are Lettuce's own ({@code verifyPeer},
  * {@code clientName}, ...).
  */
 public final class RedisSettings {
 
   /** The prefix of every key when the URI names none. */
   public static final String DEFAULT_PREFIX = "jcache";
+  private static final Duration DEFAULT_NEAR_TTL = Duration.ofMinutes(1);
+
+  /** System property giving {@code nearCacheEntries} for URIs that name none. */
+  public static final String NEAR_CACHE_PROPERTY = "stepper.cache.near-cache-entries";
+
   /** System property giving the prefix for URIs that name none. */
   public static final String PREFIX_PROPERTY = "stepper.cache.prefix";
 
@@ -66,10 +75,12 @@ public final class RedisSettings {
   private final String prefix;
   private final Duration timeout;
   private final int waitForReplicas;
+  private final NearCache nearCache;
   private final String address;
 
   private RedisSettings(Topology topology, List<RedisURI> nodes, String prefix,
-      Duration timeout, int waitForReplicas) {
+      Duration timeout, int waitForReplicas, NearCache nearCache) {
+    this.nearCache = nearCache;
     this.topology = topology;
     this.nodes = List.copyOf(nodes);
     this.prefix = prefix;
@@ -113,6 +124,9 @@ public final class RedisSettings {
     String prefix = System.getProperty(PREFIX_PROPERTY, DEFAULT_PREFIX);
     Duration timeout = DEFAULT_TIMEOUT;
     int waitForReplicas = 0;
+    String nearDefault = System.getProperty(NEAR_CACHE_PROPERTY);
+    Integer nearEntries = nearDefault == null ? null : parseNearEntries(nearDefault, uri);
+    Duration nearTtl = DEFAULT_NEAR_TTL;
     List<String> lettuceParams = new ArrayList<>();
     for (String param : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
       int eq = param.indexOf('=');
@@ -122,6 +136,8 @@ public final class RedisSettings {
         case "prefix" -> prefix = value;
         case "timeout" -> timeout = parseTimeout(value, uri);
         case WAIT_FOR_REPLICAS -> waitForReplicas = parseReplicas(value, uri);
+        case "nearCacheEntries" -> nearEntries = parseNearEntries(value, uri);
+        case "nearCacheTtl" -> nearTtl = parseTimeout(value, uri);
         // Lettuce 7 reads verifyPeer as a mode; accept the booleans Lettuce 6 users write.
         case "verifyPeer" -> lettuceParams.add("verifyPeer="
             + switch (value.toLowerCase(Locale.ROOT)) {
@@ -149,7 +165,21 @@ public final class RedisSettings {
     for (RedisURI node : nodes) {
       node.setTimeout(timeout);
     }
-    return new RedisSettings(topology, nodes, prefix, timeout, waitForReplicas);
+    return new RedisSettings(topology, nodes, prefix, timeout, waitForReplicas,
+        nearEntries == null ? null : new NearCache(nearEntries, nearTtl));
+  }
+
+  private static int parseNearEntries(String value, URI uri) {
+    try {
+      int entries = Integer.parseInt(value);
+      if (entries > 0) {
+        return entries;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException("nearCacheEntries=" + value + " in " + redact(uri)
+        + ": expected how many entries each cache keeps in this JVM, at least 1");
   }
 
   /** The authority's host list, {@code h1:p1,h2:p2}, without any user information. */
@@ -221,6 +251,11 @@ public final class RedisSettings {
   /** @return how many replicas must have each write before it returns; 0 for none */
   public int waitForReplicas() {
     return waitForReplicas;
+  }
+
+  /** @return the near cache of every cache that sets none, or {@code null} if none is given */
+  public NearCache nearCache() {
+    return nearCache;
   }
 
   /** @return the bound on connecting and on every command */

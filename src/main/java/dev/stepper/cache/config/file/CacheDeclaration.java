@@ -3,10 +3,12 @@ package dev.stepper.cache.config.file;
 import dev.stepper.cache.codec.CodecFactory;
 import dev.stepper.cache.codec.Codecs;
 import dev.stepper.cache.config.Durations;
+import dev.stepper.cache.config.NearCache;
 import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.config.file.FileModel.BackoffSection;
 import dev.stepper.cache.config.file.FileModel.CacheSection;
 import dev.stepper.cache.config.file.FileModel.ExpirySection;
+import dev.stepper.cache.config.file.FileModel.NearCacheSection;
 import dev.stepper.cache.config.file.FileModel.ProviderEntry;
 import dev.stepper.cache.config.file.FileModel.ReportSection;
 import dev.stepper.cache.config.file.FileModel.RevalidationSection;
@@ -87,6 +89,9 @@ final class CacheDeclaration {
       throw problems.at(path + ".write-through", "write-through needs a writer: add"
           + " 'writer: {class: <your CacheWriter>}' or set write-through to false");
     }
+    if (section.nearCache() != null) {
+      config.setNearCache(nearCache(path + ".near-cache", section.nearCache()));
+    }
     config.setStatisticsEnabled(Boolean.TRUE.equals(section.statistics()));
     config.setManagementEnabled(Boolean.TRUE.equals(section.management()));
     return config;
@@ -163,6 +168,16 @@ final class CacheDeclaration {
     }
     StepperConfiguration config = ReportCache.configuration(policy, chain);
     return config;
+  }
+
+  private NearCache nearCache(String path, NearCacheSection section) {
+    if (section.maxEntries() == null || section.maxEntries() < 1) {
+      throw problems.at(path + ".max-entries", "expected how many entries this JVM keeps, at"
+          + " least 1" + (section.maxEntries() == null ? "" : "; got " + section.maxEntries()));
+    }
+    Duration maxTtl = positive(path + ".max-ttl", required(path + ".max-ttl", section.maxTtl(),
+        "how long a copy is served at most, such as 1m"));
+    return new NearCache(section.maxEntries(), maxTtl);
   }
 
   private Budget budget(String path, String name, ProviderEntry provider) {

@@ -422,6 +422,6 @@ public final class ConfigurationFile {
 
   private static CacheSection emptySection() {
     return new CacheSection(null, null, null, null, null, null, null, null, null, null, null,
-        null, null);
+        null, null, null);
   }
 }

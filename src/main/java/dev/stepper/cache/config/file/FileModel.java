@@ -21,7 +21,9 @@ final class FileModel {
   record CacheSection(String keyType, String valueType, String keyCodec, String valueCodec,
       List<String> allow, ExpirySection expiry, LoaderSection loader, ClassSection writer,
       Boolean readThrough, Boolean writeThrough, Boolean statistics, Boolean management,
-      Boolean createOnFirstUse) {}
+      Boolean createOnFirstUse, NearCacheSection nearCache) {}
+
+  record NearCacheSection(Integer maxEntries, String maxTtl) {}
 
   record ExpirySection(Boolean eternal, String created, String accessed, String modified,
       String touched, RevalidationSection staleWhileRevalidate, String factory) {}

@@ -70,6 +70,14 @@ class ConfigurationFileErrorsTest {
               a: {expiry: {created: 1h, eternal: true}}
             """, List.of("at 'caches.a.expiry'", "both [eternal, created]",
             "expected exactly one of")),
+        Arguments.of("a near cache without its bound", """
+            caches:
+              a: {near-cache: {max-ttl: 1m}}
+            """, List.of("at 'caches.a.near-cache.max-entries'", "at least 1")),
+        Arguments.of("a near cache whose copies last no time", """
+            caches:
+              a: {near-cache: {max-entries: 10, max-ttl: 0s}}
+            """, List.of("at 'caches.a.near-cache.max-ttl'", "longer than zero")),
         Arguments.of("create-on-first-use on a declared cache", """
             caches:
               a: {create-on-first-use: true}

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.StepperCachingProvider;
 import dev.stepper.cache.config.ManagerProperties;
+import dev.stepper.cache.config.NearCache;
 import dev.stepper.cache.report.Report;
 import dev.stepper.cache.report.ReportKey;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
@@ -247,6 +248,20 @@ class ConfigurationFileTest {
     assertEquals(12, prices.get("sku-1"));
     assertTrue(StreamSupport.stream(creating.getCacheNames().spliterator(), false)
         .anyMatch("prices"::equals));
+  }
+
+  @Test
+  void aNearCacheIsDeclaredPerCacheOrForAllInTheDefaultSection() throws Exception {
+    Path path = write("near.yaml", file().replace("  statistics: true\n",
+        "  statistics: true\n  near-cache: {max-entries: 500, max-ttl: 30s}\n"));
+    var read = ConfigurationFile.read(path.toUri(), getClass().getClassLoader());
+
+    var expected = new NearCache(500, java.time.Duration.ofSeconds(30));
+    assertEquals(expected, read.cache("greetings").getNearCache());
+    assertEquals(expected, read.cache("report").getNearCache(), "a report cache too");
+    assertEquals(expected, read.defaults().getNearCache());
+    assertNull(ConfigurationFile.read(write("plain.yaml", file()).toUri(),
+        getClass().getClassLoader()).cache("greetings").getNearCache(), "off unless asked for");
   }
 
   @Test

@@ -1,0 +1,209 @@
+package dev.stepper.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stepper.cache.codec.Codecs;
+import dev.stepper.cache.config.NearCache;
+import dev.stepper.cache.config.StepperConfiguration;
+import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.ManagerFixture;
+import dev.stepper.cache.testing.PrivateRedis;
+import dev.stepper.cache.testing.RawRedis;
+import dev.stepper.cache.testing.RedisEndpoint;
+import dev.stepper.cache.testing.RedisTest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.cache.Cache;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A near cache on a real Redis server of the test's own, invalidated by Redis itself: hot reads
+ * cost no round trip, and whatever changes the entry in Redis (another manager standing in for
+ * another JVM, a plain client's {@code SET}, a flush, an expiry) or breaks the invalidation
+ * connection (a killed connection, a restarted server) is never served from the copy afterwards.
+ */
+@RedisTest
+@Timeout(60)
+class NearCacheTest {
+
+  @RegisterExtension
+  static final PrivateRedis redis = new PrivateRedis("to count commands, kill connections and"
+      + " restart the server under a near cache");
+
+  private static final Duration SETTLE = Duration.ofSeconds(10);
+
+  private final ManagerFixture fixture = new ManagerFixture();
+  private String prefix;
+  private URI uri;
+  private Cache<String, String> near;
+  private Cache<String, String> other;
+
+  @BeforeEach
+  void open() {
+    prefix = RedisEndpoint.uniquePrefix("near");
+    uri = redis.endpoint().uriWithPrefix(prefix);
+    near = fixture.separateCache(uri, "c", config(new NearCache(1_000, Duration.ofMinutes(5))));
+    other = fixture.separateCache(uri, "c", config(null));
+    other.put("k", "v1");
+    awaitServedLocally("k");
+  }
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  private static StepperConfiguration<String, String> config(NearCache nearCache) {
+    var config = new StepperConfiguration<String, String>().setNearCache(nearCache)
+        .setValueCodec(Codecs.string());
+    config.setTypes(String.class, String.class);
+    return config;
+  }
+
+  private RawRedis raw() {
+    return redis.raw();
+  }
+
+  /** Waits until a get of the key costs no command: tracking confirmed and the copy filled. */
+  private void awaitServedLocally(String key) {
+    Await.until(SETTLE, "the near cache to serve " + key, () -> {
+      near.get(key);
+      raw().resetStats();
+      near.get(key);
+      return raw().commandCalls().isEmpty();
+    });
+  }
+
+  @Test
+  void hotReadsCostNoRoundTrip() {
+    raw().resetStats();
+    for (int i = 0; i < 100; i++) {
+      assertEquals("v1", near.get("k"));
+    }
+    assertEquals(Map.of(), raw().commandCalls(), "100 gets, no command");
+  }
+
+  @Test
+  void aPlainClientsSetEvictsTheCopy() {
+    raw().set(prefix + ":c:k", RawRedis.utf8("from redis-cli"));
+
+    Await.until(SETTLE, "the copy to be invalidated", () -> "from redis-cli".equals(near.get("k")));
+  }
+
+  @Test
+  void writesOfThisJvmAreReadBackAtOnce() {
+    near.put("k", "v2");
+    assertEquals("v2", near.get("k"), "a read after the write returned sees the write");
+    near.remove("k");
+    assertNull(near.get("k"));
+  }
+
+  /**
+   * Another manager writes increasing versions while this one reads through its near cache: the
+   * reader never sees a version go backwards, and sees each one (or a later) within a bound
+   * after its write returned. The worst lag is printed.
+   */
+  @Test
+  void aReaderNeverGoesBackAndCatchesUpWithEveryWrite() throws Exception {
+    var done = new AtomicBoolean();
+    long[] lags = new long[300];
+    Thread reader = new Thread(() -> {
+      long seen = 0;
+      while (!done.get()) {
+        long version = Long.parseLong(near.get("k").substring(1));
+        assertTrue(version >= seen, "went back from v" + seen + " to v" + version);
+        seen = version;
+      }
+    });
+    other.put("k", "v0");
+    awaitServedLocally("k");
+    var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+    reader.setUncaughtExceptionHandler((thread, e) -> failure.set(e));
+    reader.start();
+    for (long version = 1; version <= 300; version++) {
+      other.put("k", "v" + version);
+      long returned = System.nanoTime();
+      while (Long.parseLong(near.get("k").substring(1)) < version) {
+        assertTrue(System.nanoTime() - returned < SETTLE.toNanos(),
+            "v" + version + " did not reach the reader within " + SETTLE);
+        Thread.onSpinWait();
+      }
+      lags[(int) version - 1] = System.nanoTime() - returned;
+    }
+    done.set(true);
+    reader.join();
+    assertNull(failure.get(), () -> "the reader failed: " + failure.get());
+    java.util.Arrays.sort(lags);
+    System.out.printf("Near cache: lag from a write's return to the reader seeing it, over 300"
+        + " writes: p50 %.3f ms, p99 %.3f ms, max %.3f ms%n", lags[149] / 1e6, lags[296] / 1e6,
+        lags[299] / 1e6);
+  }
+
+  @Test
+  void aFlushDropsEveryCopy() {
+    raw().commands().flushall();
+
+    Await.until(SETTLE, "the flush to reach the near cache", () -> near.get("k") == null);
+  }
+
+  @Test
+  void aKilledInvalidationConnectionDropsEveryCopyUntilTrackingIsBack() {
+    // every client but the test's own: the cache's invalidation connection among them
+    raw().commands().clientKill(io.lettuce.core.KillArgs.Builder.typeNormal().skipme());
+    raw().set(prefix + ":c:k", RawRedis.utf8("written while the connection was down"));
+
+    Await.until(SETTLE, "the write to be seen",
+        () -> "written while the connection was down".equals(near.get("k")));
+    awaitServedLocally("k");
+    assertEquals("written while the connection was down", near.get("k"));
+  }
+
+  @Test
+  void aRestartedServerServesNoCopyFromBefore() {
+    redis.server().restart();
+
+    Await.until(SETTLE, "the restart to be noticed", () -> {
+      try {
+        return near.get("k") == null;
+      } catch (RuntimeException reconnecting) {
+        return false;
+      }
+    });
+  }
+
+  @Test
+  void aCopyIsNotServedPastTheEntrysTimeInRedis() {
+    var expiring = fixture.separateCache(uri, "expiring", config(new NearCache(10,
+        Duration.ofMinutes(5))).setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
+            new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 400))));
+    expiring.put("k", "short-lived");
+    assertEquals("short-lived", expiring.get("k"));
+
+    Await.until(SETTLE, "Redis to expire the entry",
+        () -> raw().commands().exists(RawRedis.utf8(prefix + ":expiring:k")) == 0);
+    assertNull(expiring.get("k"), "not served once Redis has let it go");
+  }
+
+  @Test
+  void aNearCacheOnAClusterIsRefusedWhenTheCacheIsMade() {
+    // the message is the point: a near cache needs one server in this version
+    var e = assertThrows(IllegalArgumentException.class, () -> fixture.separateCache(
+        URI.create("redis://127.0.0.1:1,127.0.0.1:2"), "c", config(new NearCache(1,
+            Duration.ofMinutes(1)))));
+    assertTrue(e.getMessage().contains("a near cache needs a single Redis server"),
+        e.getMessage());
+    assertNotEquals(null, near.get("k"));
+  }
+}
