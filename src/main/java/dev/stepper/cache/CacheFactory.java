@@ -10,9 +10,11 @@ import dev.stepper.cache.event.EventDispatcher;
 import dev.stepper.cache.management.CacheConfigurationBean;
 import dev.stepper.cache.management.CacheStatistics;
 import dev.stepper.cache.management.MBeanRegistration;
+import dev.stepper.cache.management.NearCacheStatistics;
 import dev.stepper.cache.redis.EntryStore;
 import dev.stepper.cache.redis.KeyLayout;
 import dev.stepper.cache.swr.StaleWhileRevalidate;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -87,7 +89,10 @@ final class CacheFactory {
         loader,
         new MBeanRegistration(statistics, MBeanRegistration.STATISTICS, managerName, name),
         new MBeanRegistration(new CacheConfigurationBean(configuration),
-            MBeanRegistration.CONFIGURATION, managerName, name));
+            MBeanRegistration.CONFIGURATION, managerName, name),
+        near == null ? List.of() : List.of(new MBeanRegistration(
+            new NearCacheStatistics(store::nearCacheCounts), MBeanRegistration.NEAR_CACHE,
+            managerName, name)));
     cache.set(new RedisCache<>(manager, configuration, parts));
     return cache.get();
   }

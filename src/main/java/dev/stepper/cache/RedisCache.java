@@ -41,7 +41,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
   record Parts<K, V>(Collaborators<K, V> collaborators, ReadPath<K, V> reads, Writes<K, V> writes,
       Removals<K, V> removals, Loads<K, V> loads, EntryProcessing<K, V> processing,
       BackgroundTasks background, Loader<K, V> loader, MBeanRegistration statisticsBean,
-      MBeanRegistration configurationBean) {}
+      MBeanRegistration configurationBean, List<MBeanRegistration> ownBeans) {}
 
   private final RedisCacheManager manager;
   private final StepperConfiguration<K, V> configuration;
@@ -61,6 +61,8 @@ final class RedisCache<K, V> implements Cache<K, V> {
   private final EntryProcessing<K, V> processing;
   private final MBeanRegistration statisticsBean;
   private final MBeanRegistration configurationBean;
+  /** The provider's own MXBeans of this cache, registered while it is open: the near cache's. */
+  private final List<MBeanRegistration> ownBeans;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   RedisCache(RedisCacheManager manager, StepperConfiguration<K, V> configuration,
@@ -83,6 +85,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
     this.processing = parts.processing();
     this.statisticsBean = parts.statisticsBean();
     this.configurationBean = parts.configurationBean();
+    this.ownBeans = parts.ownBeans();
   }
 
   /** Registers the configured listeners and MXBeans; undone by {@link #close()} on failure. */
@@ -94,6 +97,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
       }
       setStatisticsEnabled(configuration.isStatisticsEnabled());
       setManagementEnabled(configuration.isManagementEnabled());
+      ownBeans.forEach(MBeanRegistration::register);
       reads.open();
     } catch (RuntimeException e) {
       close();
@@ -322,6 +326,7 @@ final class RedisCache<K, V> implements Cache<K, V> {
       manager.forget(this);
       statisticsBean.unregister();
       configurationBean.unregister();
+      ownBeans.forEach(MBeanRegistration::unregister);
       reads.close();
       background.awaitQuiet(store.settings().timeout().toMillis());
     } finally {

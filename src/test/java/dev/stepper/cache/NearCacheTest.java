@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stepper.cache.codec.Codecs;
 import dev.stepper.cache.config.NearCache;
 import dev.stepper.cache.config.StepperConfiguration;
+import dev.stepper.cache.management.NearCacheMXBean;
 import dev.stepper.cache.testing.Await;
 import dev.stepper.cache.testing.ManagerFixture;
 import dev.stepper.cache.testing.PrivateRedis;
 import dev.stepper.cache.testing.RawRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.cache.Cache;
 import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -197,12 +202,37 @@ class NearCacheTest {
   }
 
   @Test
+  void theMxBeanCountsWhatTheNearCacheDid() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    var names = server.queryNames(new ObjectName(
+        "dev.stepper.cache:type=NearCache,CacheManager=*,Cache=c"), null);
+    assertEquals(1, names.size(), "one near cache, one MXBean: " + names);
+    NearCacheMXBean bean = JMX.newMXBeanProxy(server, names.iterator().next(),
+        NearCacheMXBean.class);
+    assertTrue(bean.isServing());
+    assertEquals(1, bean.getSize());
+
+    long hits = bean.getHits();
+    for (int i = 0; i < 10; i++) {
+      near.get("k");
+    }
+    assertEquals(hits + 10, bean.getHits());
+    raw().set(prefix + ":c:k", RawRedis.utf8("v2"));
+    Await.until(SETTLE, "the invalidation to be counted", () -> bean.getInvalidations() >= 1);
+    long misses = bean.getMisses();
+    near.get("k");
+    assertEquals(misses + 1, bean.getMisses());
+    raw().commands().flushall();
+    Await.until(SETTLE, "the flush to be counted", () -> bean.getDrops() >= 1);
+  }
+
+  @Test
   void aNearCacheOnAClusterIsRefusedWhenTheCacheIsMade() {
     // the message is the point: a near cache needs one server in this version
     var e = assertThrows(IllegalArgumentException.class, () -> fixture.separateCache(
         URI.create("redis://127.0.0.1:1,127.0.0.1:2"), "c", config(new NearCache(1,
             Duration.ofMinutes(1)))));
-    assertTrue(e.getMessage().contains("a near cache needs a single Redis server"),
+    assertTrue(e.getMessage().contains("a near cache needs a single Redis server or a Sentinel-watched master"),
         e.getMessage());
     assertNotEquals(null, near.get("k"));
   }

@@ -25,6 +25,8 @@ public final class MBeanRegistration {
   public static final String REVALIDATION = "dev.stepper.cache:type=Revalidation";
   /** The domain and type of the MXBeans of budgeted calls: not the specification's. */
   public static final String CALLS = "dev.stepper.cache:type=Calls";
+  /** The type of the near cache's MXBean. */
+  public static final String NEAR_CACHE = "dev.stepper.cache:type=NearCache";
 
   private final Object bean;
   private final ObjectName name;

@@ -17,6 +17,12 @@ interface EntryReads {
   /** Called before a write of these entries is sent, and again once it is done. */
   void writing(List<byte[]> keys);
 
+  /**
+   * @return the near cache's hits, misses, invalidations, drops, size and serving flag; zeros
+   *     without one
+   */
+  long[] nearCacheCounts();
+
   /** Stops what the reads run beside them. */
   void close();
 }

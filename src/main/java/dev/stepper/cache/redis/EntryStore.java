@@ -288,7 +288,15 @@ public final class EntryStore {
     }
   }
 
-  /** Stops the near cache's invalidation connection, if the cache has one. */
+  /**
+   * @return the near cache's hits, misses, invalidations, drops, size and serving flag (1 or 0);
+   *     zeros if the cache has none
+   */
+  public long[] nearCacheCounts() {
+    return reads.nearCacheCounts();
+  }
+
+  /** Stops tracking the cache's keys for its near cache, if it has one. */
   public void close() {
     reads.close();
   }

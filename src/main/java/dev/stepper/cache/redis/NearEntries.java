@@ -200,9 +200,12 @@ final class NearEntries {
     return live;
   }
 
-  /** @return hits, misses, invalidations received, full drops, and copies held, in that order */
+  /**
+   * @return hits, misses, invalidations received, full drops, copies held, and whether copies are
+   *     served (1) or not (0), in that order
+   */
   long[] counts() {
     return new long[] {hits.sum(), misses.sum(), invalidations.sum(), drops.sum(),
-        copies.estimatedSize()};
+        copies.estimatedSize(), live ? 1 : 0};
   }
 }

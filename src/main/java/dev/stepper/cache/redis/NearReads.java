@@ -69,6 +69,11 @@ final class NearReads implements EntryReads {
   }
 
   @Override
+  public long[] nearCacheCounts() {
+    return entries.counts();
+  }
+
+  @Override
   public void close() {
     untrack.run();
   }

@@ -184,11 +184,10 @@ public final class RedisConnector implements AutoCloseable {
    * @throws IllegalArgumentException if the near cache cannot be tracked on this deployment
    */
   public EntryStore store(KeyLayout layout, NearCache nearCache) {
-    if (settings.topology() != RedisSettings.Topology.SERVER || !serverIfReachable()) {
+    if (settings.topology() == RedisSettings.Topology.CLUSTER || !serverIfReachable()) {
       throw new IllegalArgumentException("Cache " + layout.cacheName() + ": a near cache needs a"
-          + " single Redis server in this version, and " + settings.address() + " is a "
-          + (settings.topology() == RedisSettings.Topology.SENTINEL ? "Sentinel-watched master"
-          : "Redis Cluster") + "; leave near-cache out for this cache");
+          + " single Redis server or a Sentinel-watched master in this version, and "
+          + settings.address() + " is a Redis Cluster; leave near-cache out for this cache");
     }
     var entries = new NearEntries(nearCache);
     tracking.add(layout, entries);

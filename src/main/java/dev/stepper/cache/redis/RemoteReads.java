@@ -58,5 +58,10 @@ final class RemoteReads implements EntryReads {
   public void writing(List<byte[]> keys) {}
 
   @Override
+  public long[] nearCacheCounts() {
+    return new long[6];
+  }
+
+  @Override
   public void close() {}
 }
