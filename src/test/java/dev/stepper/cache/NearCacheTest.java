@@ -1,9 +1,7 @@
 package dev.stepper.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.codec.Codecs;
@@ -224,16 +222,5 @@ class NearCacheTest {
     assertEquals(misses + 1, bean.getMisses());
     raw().commands().flushall();
     Await.until(SETTLE, "the flush to be counted", () -> bean.getDrops() >= 1);
-  }
-
-  @Test
-  void aNearCacheOnAClusterIsRefusedWhenTheCacheIsMade() {
-    // the message is the point: a near cache needs one server in this version
-    var e = assertThrows(IllegalArgumentException.class, () -> fixture.separateCache(
-        URI.create("redis://127.0.0.1:1,127.0.0.1:2"), "c", config(new NearCache(1,
-            Duration.ofMinutes(1)))));
-    assertTrue(e.getMessage().contains("a near cache needs a single Redis server or a Sentinel-watched master"),
-        e.getMessage());
-    assertNotEquals(null, near.get("k"));
   }
 }

@@ -16,6 +16,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions.RefreshTrigger;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -79,6 +80,8 @@ public final class RedisConnector implements AutoCloseable {
   private final String origin = UUID.randomUUID().toString();
   private final ClientResources resources;
   private final Disposable reconnectFailures;
+  /** A cluster's masters may have changed: near caches must be tracked on the new ones. */
+  private final Disposable topologyChanges;
   private final RedisConnectionStateListener dropWatch = new DropWatch();
   private final Tracking tracking;
   private final RedisClient client;
@@ -106,11 +109,14 @@ public final class RedisConnector implements AutoCloseable {
   public RedisConnector(RedisSettings settings) {
     this.settings = settings;
     this.resources = SharedResources.acquire();
-    this.tracking = new Tracking(resources, settings.address());
+    this.tracking = new Tracking(() -> connection().masters(), settings.address());
     this.reconnectFailures = resources.eventBus().get()
         .ofType(ReconnectFailedEvent.class)
         .filter(event -> addresses.contains(event.remoteAddress()))
         .subscribe(event -> lastReconnectFailure = event.getCause());
+    this.topologyChanges = resources.eventBus().get()
+        .ofType(ClusterTopologyChangedEvent.class)
+        .subscribe(event -> tracking.retrack());
     if (settings.topology() == RedisSettings.Topology.CLUSTER) {
       this.client = null;
       this.clusterClient = newClusterClient(settings.nodes(), true);
@@ -184,11 +190,6 @@ public final class RedisConnector implements AutoCloseable {
    * @throws IllegalArgumentException if the near cache cannot be tracked on this deployment
    */
   public EntryStore store(KeyLayout layout, NearCache nearCache) {
-    if (settings.topology() == RedisSettings.Topology.CLUSTER || !serverIfReachable()) {
-      throw new IllegalArgumentException("Cache " + layout.cacheName() + ": a near cache needs a"
-          + " single Redis server or a Sentinel-watched master in this version, and "
-          + settings.address() + " is a Redis Cluster; leave near-cache out for this cache");
-    }
     var entries = new NearEntries(nearCache);
     tracking.add(layout, entries);
     var remote = new RemoteReads(this, layout);
@@ -230,15 +231,6 @@ public final class RedisConnector implements AutoCloseable {
   private RedisClusterClient newPubSubClusterClient() {
     return newClusterClient(clusterClient.getPartitions().stream()
         .map(RedisClusterNode::getUri).toList(), false);
-  }
-
-  /** @return false if Redis is reachable and is a cluster; true if it is one server or down */
-  private boolean serverIfReachable() {
-    try {
-      return oneServer();
-    } catch (RuntimeException e) {
-      return true;
-    }
   }
 
   /** @return whether the keys of one call may go in one command: a single server */
@@ -433,12 +425,13 @@ public final class RedisConnector implements AutoCloseable {
       case SENTINEL -> {
         watchSentinels();
         yield client.connectAsync(CODEC, first).toCompletableFuture()
-            .thenApply(this::serverConnection);
+            .thenApply(opened -> new ServerConnection(opened, settings.address()));
       }
       case SERVER -> client.connectAsync(CODEC, first).toCompletableFuture()
           .thenCompose(opened -> {
             if (!isClusterNode(opened)) {
-              return CompletableFuture.completedFuture(serverConnection(opened));
+              return CompletableFuture.completedFuture(
+                  new ServerConnection(opened, settings.address()));
             }
             opened.closeAsync();
             LOG.info("Redis at {} is a cluster node: connecting to the cluster",
@@ -449,11 +442,6 @@ public final class RedisConnector implements AutoCloseable {
             return openCluster();
           });
     };
-  }
-
-  private Connection serverConnection(StatefulRedisConnection<byte[], byte[]> opened) {
-    tracking.attach(opened);
-    return new ServerConnection(opened, settings.address());
   }
 
   private CompletableFuture<Connection> openCluster() {
@@ -521,6 +509,7 @@ public final class RedisConnector implements AutoCloseable {
     failedConnects = 0;
     lastConnectFailure = null;
     connection = opened;
+    tracking.retrack();
     return opened;
   }
 
@@ -539,7 +528,7 @@ public final class RedisConnector implements AutoCloseable {
 
     @Override
     public void onRedisDisconnected(RedisChannelHandler<?, ?> dropped) {
-      tracking.detached();
+      tracking.detached(dropped);
       if (dropped.isClosed() || inFlight.isEmpty()) {
         return;
       }
@@ -575,6 +564,7 @@ public final class RedisConnector implements AutoCloseable {
       commandConnection = connection;
       connection = null;
     }
+    tracking.close();
     try {
       if (watch != null) {
         watch.close();
@@ -593,6 +583,7 @@ public final class RedisConnector implements AutoCloseable {
       LOG.warn("Closing the connection to Redis at {} failed", settings.address(), e);
     } finally {
       reconnectFailures.dispose();
+      topologyChanges.dispose();
       SharedResources.release(resources, settings.timeout());
     }
   }

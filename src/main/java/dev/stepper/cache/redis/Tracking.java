@@ -4,63 +4,75 @@ import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushListener;
 import io.lettuce.core.api.push.PushMessage;
-import io.lettuce.core.resource.ClientResources;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Server-assisted client-side caching for the near caches of one manager: {@code CLIENT TRACKING
- * ON BCAST PREFIX <key head>} for each, on the manager's own command connection (RESP3), so that a
- * write by any client of one of those keys, their expiry or eviction, and a flush arrive as
+ * ON BCAST PREFIX <key head>} for each, on the manager's own connection to each master (RESP3), so
+ * that a write by any client of one of those keys, their expiry or eviction, and a flush arrive as
  * invalidations.
  *
- * <p>On the command connection rather than one of their own, because Redis writes a connection's
- * invalidations and replies in the order it ran the commands: a read that ran before a write has
- * its reply handled before that write's invalidation, and a read that ran after it, after. A
- * reader that saw a newer value therefore never finds an older one kept behind it.
+ * <p>On the connections that carry the reads rather than ones of their own, because Redis writes a
+ * connection's invalidations and replies in the order it ran the commands: a read that ran before
+ * a write has its reply handled before that write's invalidation, and a read that ran after it,
+ * after. A reader that saw a newer value therefore never finds an older one kept behind it.
  *
- * <p>Tracking lives and dies with the connection: when it drops (or a Sentinel names another
- * master) every near cache is suspended, and once the connection is back, tracking is asked for
- * again and each near cache resumes when Redis confirms it.
+ * <p>Near caches serve only while every master tracks them. Whenever that may have stopped being
+ * so (a connection dropped, a Sentinel named another master, the cluster's topology changed, a
+ * near cache was added), every near cache is suspended, tracking is asked for again on every
+ * current master, and they resume once all have confirmed, unless something happened meanwhile.
  */
-final class Tracking {
+final class Tracking implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Tracking.class);
   private static final long RETRY_MILLIS = 100;
 
-  private final ClientResources resources;
+  private final Supplier<List<Connection.Server>> masters;
   private final String address;
   private final Map<KeyLayout, NearEntries> caches = new ConcurrentHashMap<>();
+  private final Set<Object> listenedTo = ConcurrentHashMap.newKeySet();
   private final PushListener listener = this::pushed;
-  private StatefulRedisConnection<byte[], byte[]> connection;
+  /** Moves on with every event that may end tracking; a confirmation of an older one is void. */
+  private final AtomicLong epoch = new AtomicLong();
+  private final ScheduledExecutorService worker;
 
-  Tracking(ClientResources resources, String address) {
-    this.resources = resources;
+  /**
+   * @param masters the manager's masters, each with its connection (connecting if need be)
+   * @param address the deployment, for messages
+   */
+  Tracking(Supplier<List<Connection.Server>> masters, String address) {
+    this.masters = masters;
     this.address = address;
+    this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "stepper-cache-tracking-" + address);
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
-  /** A near cache to track; it serves once Redis confirms, at once if the connection is up. */
+  /** A near cache to track; it serves once every master confirms. */
   void add(KeyLayout layout, NearEntries entries) {
     caches.put(layout, entries);
-    StatefulRedisConnection<byte[], byte[]> open;
-    synchronized (this) {
-      open = connection;
-    }
-    if (open != null) {
-      enable(open, List.of(layout));
-    }
+    retrack();
   }
 
-  /** A near cache closed: its copies go; its prefix stays tracked until the connection drops. */
+  /** A near cache closed: its copies go; its prefix stays tracked until the connections drop. */
   void remove(KeyLayout layout) {
     NearEntries entries = caches.remove(layout);
     if (entries != null) {
@@ -68,67 +80,99 @@ final class Tracking {
     }
   }
 
-  /** The command connection is (again) up: track every near cache on it. */
-  void attach(StatefulRedisConnection<byte[], byte[]> opened) {
-    synchronized (this) {
-      if (opened != connection) {
-        opened.addListener(listener);
-        connection = opened;
-      }
-    }
-    enable(opened, caches.keySet());
-  }
-
-  /** A connection of the manager's client came (back) up: if it is the tracked one, track again. */
-  void reconnected(Object reconnected) {
-    StatefulRedisConnection<byte[], byte[]> current;
-    synchronized (this) {
-      current = connection;
-    }
-    if (current != null && reconnected == current) {
-      enable(current, caches.keySet());
-    }
-  }
-
-  /** The command connection dropped or was replaced: nothing it told us can be trusted now. */
-  void detached() {
-    caches.values().forEach(NearEntries::suspend);
-  }
-
-  private void enable(StatefulRedisConnection<byte[], byte[]> on, Collection<KeyLayout> layouts) {
-    List<KeyLayout> which = List.copyOf(layouts);
-    if (which.isEmpty()) {
+  /** A connection to a master is (again) up, or the masters changed: track on all of them. */
+  void retrack() {
+    if (caches.isEmpty()) {
       return;
     }
-    String[] prefixes = which.stream()
+    long mine = suspend();
+    try {
+      worker.execute(() -> track(mine));
+    } catch (RejectedExecutionException closed) {
+      // the manager is closing: nothing to track any more
+    }
+  }
+
+  /** A connection of the manager's client came back: if it carries tracking, track again. */
+  void reconnected(Object connection) {
+    if (listenedTo.contains(connection)) {
+      retrack();
+    }
+  }
+
+  /**
+   * A connection of the manager's client dropped: if it carried tracking, what it would have told
+   * us is lost. (Others come and go, such as a cluster's topology refreshes.)
+   */
+  void detached(Object connection) {
+    if (listenedTo.contains(connection)) {
+      suspend();
+    }
+  }
+
+  private synchronized long suspend() {
+    long next = epoch.incrementAndGet();
+    caches.values().forEach(NearEntries::suspend);
+    return next;
+  }
+
+  private synchronized void resume(long mine) {
+    if (epoch.get() == mine) {
+      caches.values().forEach(NearEntries::resume);
+    }
+  }
+
+  private void track(long mine) {
+    if (epoch.get() != mine || caches.isEmpty()) {
+      return;
+    }
+    List<KeyLayout> layouts = List.copyOf(caches.keySet());
+    String[] prefixes = layouts.stream()
         .map(layout -> new String(layout.entryKey(new byte[0]), StandardCharsets.ISO_8859_1))
         .toArray(String[]::new);
-    on.async().clientTracking(TrackingArgs.Builder.enabled().bcast()
-        .prefixes(StandardCharsets.ISO_8859_1, prefixes)).whenComplete((ok, failure) -> {
-          String reason = failure == null ? null : RedisFailures.describe(failure);
-          // "overlaps": already tracked on this connection, as when a reconnect raced an added cache
-          if (failure == null || reason.contains("overlaps")) {
-            which.stream().map(caches::get).filter(Objects::nonNull)
-                .forEach(NearEntries::resume);
-            return;
-          }
-          LOG.warn("Near caches {} serve from Redis alone: CLIENT TRACKING at {} failed ({});"
-              + " tried again in {} ms while the connection is open",
-              which.stream().map(KeyLayout::cacheName).toList(), address, reason, RETRY_MILLIS);
-          if (on.isOpen()) {
-            resources.eventExecutorGroup().schedule(() -> retry(on, which), RETRY_MILLIS,
-                TimeUnit.MILLISECONDS);
+    List<CompletableFuture<String>> confirmations = new ArrayList<>();
+    try {
+      for (Connection.Server server : masters.get()) {
+        StatefulRedisConnection<byte[], byte[]> connection = server.connection().get();
+        if (listenedTo.add(connection)) {
+          connection.addListener(listener);
+        }
+        confirmations.add(connection.async().clientTracking(TrackingArgs.Builder.enabled()
+            .bcast().prefixes(StandardCharsets.ISO_8859_1, prefixes)).toCompletableFuture()
+            // "overlaps": already tracked on this connection, from an earlier round
+            .exceptionally(failure -> {
+              if (RedisFailures.describe(failure).contains("overlaps")) {
+                return "OK";
+              }
+              throw new CompletionException(failure);
+            }));
+      }
+    } catch (RuntimeException e) {
+      failed(mine, layouts, e);
+      return;
+    }
+    CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
+        .whenComplete((done, failure) -> {
+          if (failure != null) {
+            failed(mine, layouts, failure);
+          } else {
+            resume(mine);
           }
         });
   }
 
-  private void retry(StatefulRedisConnection<byte[], byte[]> on, List<KeyLayout> which) {
-    synchronized (this) {
-      if (on != connection || !on.isOpen()) {
-        return;
-      }
+  private void failed(long mine, List<KeyLayout> layouts, Throwable failure) {
+    if (epoch.get() != mine) {
+      return;
     }
-    enable(on, which.stream().filter(caches::containsKey).toList());
+    LOG.debug("Near caches {} serve from Redis alone: CLIENT TRACKING at {} failed ({}); tried"
+        + " again in {} ms", layouts.stream().map(KeyLayout::cacheName).toList(), address,
+        RedisFailures.describe(failure), RETRY_MILLIS);
+    try {
+      worker.schedule(() -> track(mine), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      // the manager is closing
+    }
   }
 
   private void pushed(PushMessage message) {
@@ -160,5 +204,11 @@ final class Tracking {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.get(bytes);
     return bytes;
+  }
+
+  @Override
+  public void close() {
+    suspend();
+    worker.shutdownNow();
   }
 }
