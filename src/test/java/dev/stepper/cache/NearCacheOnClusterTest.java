@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stepper.cache.codec.Codecs;
 import dev.stepper.cache.config.NearCache;
-import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.management.NearCacheMXBean;
 import dev.stepper.cache.testing.Await;
 import dev.stepper.cache.testing.ManagerFixture;
@@ -14,14 +12,10 @@ import dev.stepper.cache.testing.RawRedis;
 import dev.stepper.cache.testing.RedisClusterTest;
 import dev.stepper.cache.testing.RedisEndpoint;
 import io.lettuce.core.ScanArgs;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.cache.Cache;
-import javax.management.JMX;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +44,8 @@ class NearCacheOnClusterTest {
     prefix = RedisEndpoint.uniquePrefix("near-cluster");
     raw = fixture.own(new RawRedis(redis.uri()));
     near = fixture.separateCache(redis.uriWithPrefix(prefix), "c",
-        config(new NearCache(1_000, Duration.ofMinutes(5))));
-    other = fixture.separateCache(redis.uriWithPrefix(prefix), "c", config(null));
+        NearCaches.config(new NearCache(1_000, Duration.ofMinutes(5))));
+    other = fixture.separateCache(redis.uriWithPrefix(prefix), "c", NearCaches.config(null));
   }
 
   @AfterEach
@@ -59,19 +53,12 @@ class NearCacheOnClusterTest {
     fixture.close();
   }
 
-  private static StepperConfiguration<String, String> config(NearCache nearCache) {
-    var config = new StepperConfiguration<String, String>().setNearCache(nearCache)
-        .setValueCodec(Codecs.string());
-    config.setTypes(String.class, String.class);
-    return config;
-  }
-
   @Test
   void aPlainClientsWriteOnAnyShardEvictsTheCopy() throws Exception {
     for (int i = 0; i < KEYS; i++) {
       other.put("k" + i, "v1");
     }
-    NearCacheMXBean bean = bean();
+    NearCacheMXBean bean = NearCaches.bean("c");
     Await.until(SETTLE, "every master to track the cache", bean::isServing);
     for (int i = 0; i < KEYS; i++) {
       assertEquals("v1", near.get("k" + i));
@@ -98,13 +85,6 @@ class NearCacheOnClusterTest {
     assertNull(near.get("k0"));
   }
 
-  private static NearCacheMXBean bean() throws Exception {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    var names = server.queryNames(new ObjectName(
-        "dev.stepper.cache:type=NearCache,CacheManager=*,Cache=c"), null);
-    assertEquals(1, names.size(), names.toString());
-    return JMX.newMXBeanProxy(server, names.iterator().next(), NearCacheMXBean.class);
-  }
 
   @Test
   void aReaderNeverGoesBackOnAnyShard() throws Exception {

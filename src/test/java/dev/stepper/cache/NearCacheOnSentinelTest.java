@@ -3,9 +3,7 @@ package dev.stepper.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.stepper.cache.codec.Codecs;
 import dev.stepper.cache.config.NearCache;
-import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.testing.Await;
 import dev.stepper.cache.testing.ManagerFixture;
 import dev.stepper.cache.testing.RedisEndpoint;
@@ -59,8 +57,8 @@ class NearCacheOnSentinelTest {
     URI uri = URI.create(sentinel.uri() + "&prefix=" + RedisEndpoint.uniquePrefix("near-" + name)
         + "&timeout=500ms");
     Cache<String, String> near = fixture.separateCache(uri, "c",
-        config(new NearCache(100, Duration.ofMinutes(5))));
-    Cache<String, String> writer = fixture.separateCache(uri, "c", config(null));
+        NearCaches.config(new NearCache(100, Duration.ofMinutes(5))));
+    Cache<String, String> writer = fixture.separateCache(uri, "c", NearCaches.config(null));
     writer.put("k", "before");
     Await.until(RECOVERY_BOUND, "the reader to see the first value",
         () -> "before".equals(near.get("k")));
@@ -94,10 +92,4 @@ class NearCacheOnSentinelTest {
         + " after the election%n", name, TimeUnit.NANOSECONDS.toMillis(seen - elected));
   }
 
-  private static StepperConfiguration<String, String> config(NearCache nearCache) {
-    var config = new StepperConfiguration<String, String>().setNearCache(nearCache)
-        .setValueCodec(Codecs.string());
-    config.setTypes(String.class, String.class);
-    return config;
-  }
 }

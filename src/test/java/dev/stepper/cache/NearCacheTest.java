@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.stepper.cache.codec.Codecs;
 import dev.stepper.cache.config.NearCache;
-import dev.stepper.cache.config.StepperConfiguration;
 import dev.stepper.cache.management.NearCacheMXBean;
 import dev.stepper.cache.testing.Await;
 import dev.stepper.cache.testing.ManagerFixture;
@@ -14,7 +12,6 @@ import dev.stepper.cache.testing.PrivateRedis;
 import dev.stepper.cache.testing.RawRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
 import dev.stepper.cache.testing.RedisTest;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -22,9 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.cache.Cache;
 import javax.cache.expiry.CreatedExpiryPolicy;
-import javax.management.JMX;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,8 +51,9 @@ class NearCacheTest {
   void open() {
     prefix = RedisEndpoint.uniquePrefix("near");
     uri = redis.endpoint().uriWithPrefix(prefix);
-    near = fixture.separateCache(uri, "c", config(new NearCache(1_000, Duration.ofMinutes(5))));
-    other = fixture.separateCache(uri, "c", config(null));
+    near = fixture.separateCache(uri, "c",
+        NearCaches.config(new NearCache(1_000, Duration.ofMinutes(5))));
+    other = fixture.separateCache(uri, "c", NearCaches.config(null));
     other.put("k", "v1");
     awaitServedLocally("k");
   }
@@ -66,13 +61,6 @@ class NearCacheTest {
   @AfterEach
   void close() {
     fixture.close();
-  }
-
-  private static StepperConfiguration<String, String> config(NearCache nearCache) {
-    var config = new StepperConfiguration<String, String>().setNearCache(nearCache)
-        .setValueCodec(Codecs.string());
-    config.setTypes(String.class, String.class);
-    return config;
   }
 
   private RawRedis raw() {
@@ -184,11 +172,21 @@ class NearCacheTest {
         return false;
       }
     });
+    // the writer's manager is back too, so that the fixture can clean up after the test
+    Await.until(SETTLE, "the other manager to reconnect", () -> {
+      try {
+        other.put("k", "after the restart");
+        return true;
+      } catch (RuntimeException reconnecting) {
+        return false;
+      }
+    });
+    Await.until(SETTLE, "the new value to be read", () -> "after the restart".equals(near.get("k")));
   }
 
   @Test
   void aCopyIsNotServedPastTheEntrysTimeInRedis() {
-    var expiring = fixture.separateCache(uri, "expiring", config(new NearCache(10,
+    var expiring = fixture.separateCache(uri, "expiring", NearCaches.config(new NearCache(10,
         Duration.ofMinutes(5))).setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
             new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 400))));
     expiring.put("k", "short-lived");
@@ -201,12 +199,7 @@ class NearCacheTest {
 
   @Test
   void theMxBeanCountsWhatTheNearCacheDid() throws Exception {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    var names = server.queryNames(new ObjectName(
-        "dev.stepper.cache:type=NearCache,CacheManager=*,Cache=c"), null);
-    assertEquals(1, names.size(), "one near cache, one MXBean: " + names);
-    NearCacheMXBean bean = JMX.newMXBeanProxy(server, names.iterator().next(),
-        NearCacheMXBean.class);
+    NearCacheMXBean bean = NearCaches.bean("c");
     assertTrue(bean.isServing());
     assertEquals(1, bean.getSize());
 
