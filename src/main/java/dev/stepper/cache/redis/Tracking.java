@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
 final class Tracking implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Tracking.class);
-  private static final long RETRY_MILLIS = 100;
+  private static final long FIRST_RETRY_MILLIS = 100;
+  private static final long LONGEST_RETRY_MILLIS = 5_000;
 
   private final Supplier<List<Connection.Server>> masters;
   private final String address;
@@ -51,6 +52,8 @@ final class Tracking implements AutoCloseable {
   /** Moves on with every event that may end tracking; a confirmation of an older one is void. */
   private final AtomicLong epoch = new AtomicLong();
   private final ScheduledExecutorService worker;
+  /** Until tracking next succeeds: how long to wait before asking again; 0 after a success. */
+  private long retryMillis;
 
   /**
    * @param masters the manager's masters, each with its connection (connecting if need be)
@@ -117,6 +120,7 @@ final class Tracking implements AutoCloseable {
   }
 
   private synchronized void resume(long mine) {
+    retryMillis = 0;
     if (epoch.get() == mine) {
       caches.values().forEach(NearEntries::resume);
     }
@@ -162,14 +166,26 @@ final class Tracking implements AutoCloseable {
   }
 
   private void failed(long mine, List<KeyLayout> layouts, Throwable failure) {
-    if (epoch.get() != mine) {
-      return;
+    long delay;
+    synchronized (this) {
+      if (epoch.get() != mine) {
+        return;
+      }
+      boolean first = retryMillis == 0;
+      retryMillis = first ? FIRST_RETRY_MILLIS : Math.min(retryMillis * 2, LONGEST_RETRY_MILLIS);
+      delay = retryMillis;
+      // the first failure of a run is worth a WARN (an ACL without +client|tracking stays so)
+      if (first) {
+        LOG.warn("Near caches {} serve from Redis alone until CLIENT TRACKING at {} succeeds: {};"
+            + " asked again in {} ms, then less often", layouts.stream()
+            .map(KeyLayout::cacheName).toList(), address, RedisFailures.describe(failure), delay);
+      } else {
+        LOG.debug("CLIENT TRACKING at {} failed again: {}", address,
+            RedisFailures.describe(failure));
+      }
     }
-    LOG.debug("Near caches {} serve from Redis alone: CLIENT TRACKING at {} failed ({}); tried"
-        + " again in {} ms", layouts.stream().map(KeyLayout::cacheName).toList(), address,
-        RedisFailures.describe(failure), RETRY_MILLIS);
     try {
-      worker.schedule(() -> track(mine), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+      worker.schedule(() -> track(mine), delay, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closed) {
       // the manager is closing
     }
