@@ -5,13 +5,11 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushListener;
 import io.lettuce.core.api.push.PushMessage;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,14 +22,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Server-assisted client-side caching for the near caches of one manager: {@code CLIENT TRACKING
- * ON BCAST PREFIX <key head>} for each, on the manager's own connection to each master (RESP3), so
- * that a write by any client of one of those keys, their expiry or eviction, and a flush arrive as
- * invalidations.
+ * ON} (the default mode, RESP3) on the manager's own connection to each master, so that a write by
+ * any client of a key this JVM read, its expiry or eviction, and a flush arrive as invalidations;
+ * those of keys no near cache holds are ignored.
  *
- * <p>On the connections that carry the reads rather than ones of their own, because Redis writes a
- * connection's invalidations and replies in the order it ran the commands: a read that ran before
- * a write has its reply handled before that write's invalidation, and a read that ran after it,
- * after. A reader that saw a newer value therefore never finds an older one kept behind it.
+ * <p>On the connections that carry the reads, and in the default mode, because then Redis writes a
+ * write's invalidation to this connection as the write runs, before the reply of any read that runs
+ * after it: a reader that saw a newer value never finds an older one kept behind it. Neither a
+ * connection of its own (no order between two connections) nor {@code BCAST} (Redis sends those
+ * invalidations in a batch before it sleeps, after replies of reads that ran later) keeps that
+ * order; each failed the never-go-back test. The price: Redis remembers every key this connection
+ * reads while a near cache is open (bounded by {@code tracking-table-max-keys}), and tells this JVM
+ * when one changes.
  *
  * <p>Near caches serve only while every master tracks them. Whenever that may have stopped being
  * so (a connection dropped, a Sentinel named another master, the cluster's topology changed, a
@@ -131,9 +133,6 @@ final class Tracking implements AutoCloseable {
       return;
     }
     List<KeyLayout> layouts = List.copyOf(caches.keySet());
-    String[] prefixes = layouts.stream()
-        .map(layout -> new String(layout.entryKey(new byte[0]), StandardCharsets.ISO_8859_1))
-        .toArray(String[]::new);
     List<CompletableFuture<String>> confirmations = new ArrayList<>();
     try {
       for (Connection.Server server : masters.get()) {
@@ -141,15 +140,8 @@ final class Tracking implements AutoCloseable {
         if (listenedTo.add(connection)) {
           connection.addListener(listener);
         }
-        confirmations.add(connection.async().clientTracking(TrackingArgs.Builder.enabled()
-            .bcast().prefixes(StandardCharsets.ISO_8859_1, prefixes)).toCompletableFuture()
-            // "overlaps": already tracked on this connection, from an earlier round
-            .exceptionally(failure -> {
-              if (RedisFailures.describe(failure).contains("overlaps")) {
-                return "OK";
-              }
-              throw new CompletionException(failure);
-            }));
+        confirmations.add(connection.async().clientTracking(TrackingArgs.Builder.enabled())
+            .toCompletableFuture());
       }
     } catch (RuntimeException e) {
       failed(mine, layouts, e);
