@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.codec.Codecs;
+import dev.stepper.cache.config.NearCache;
 import dev.stepper.cache.config.StepperConfiguration;
+import dev.stepper.cache.testing.Await;
 import dev.stepper.cache.testing.ManagerFixture;
 import dev.stepper.cache.testing.PrivateRedis;
 import dev.stepper.cache.testing.RedisEndpoint;
@@ -15,12 +17,15 @@ import dev.stepper.cache.testing.RedisTest;
 import dev.stepper.cache.testing.StringCaches;
 import io.lettuce.core.AclSetuserArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.protocol.CommandKeyword;
+import io.lettuce.core.protocol.CommandType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -226,6 +231,43 @@ class SecurityTest {
     assertFalse(text.contains(wrong), text);
     assertTrue(failures.get(0).getMessage().contains(server.host() + ":" + server.port()), text);
     assertFalse(log.contains(wrong), log);
+  }
+
+  /**
+   * An ACL user without {@code CLIENT TRACKING} (a user limited to what a plain cache needs) keeps
+   * a working cache with a near cache: reads and writes are right, served from Redis alone, and
+   * the log says why once.
+   */
+  @Test
+  void aclUserWithoutClientTrackingGetsANearCacheThatServesFromRedisAndSaysWhy() throws Throwable {
+    PrivateRedis redis = privateServer();
+    RedisServerProcess server = redis.server();
+    RedisClusterCommands<byte[], byte[]> admin = redis.raw().commands();
+    admin.aclSetuser("bob", AclSetuserArgs.Builder.on().addPassword("builder").allKeys()
+        .allChannels().allCommands().removeCommand(CommandType.CLIENT, CommandKeyword.TRACKING));
+    URI uri = URI.create("redis://bob:builder@" + server.host() + ":" + server.port()
+        + "?prefix=" + RedisEndpoint.uniquePrefix("acl-near"));
+    var config = NearCaches.config(new NearCache(10, Duration.ofMinutes(1)));
+
+    String refusal = "serve from Redis alone until CLIENT TRACKING";
+    PrintStream original = System.err;
+    var captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      Cache<String, String> cache = fixture.managerOnPrivateServer(uri).createCache("near", config);
+      cache.put("k", "v1");
+      assertEquals("v1", cache.get("k"));
+      Await.until(Duration.ofSeconds(5), "the refusal to be logged",
+          () -> captured.toString(StandardCharsets.UTF_8).contains(refusal));
+      cache.put("k", "v2");
+      assertEquals("v2", cache.get("k"));
+      assertFalse(NearCaches.bean("near").isServing(), "no copy is served without tracking");
+    } finally {
+      System.setErr(original);
+      original.print(captured.toString(StandardCharsets.UTF_8));
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertEquals(1, log.split(refusal, -1).length - 1, "said once: " + log);
   }
 
   // ---------------------------------------------------------------------------- helpers
