@@ -40,9 +40,7 @@ final class JdkSerializationCodec<T> implements Codec<T> {
       throw new CodecException("Cannot serialize a " + value.getClass().getName() + ": " + e, e);
     }
     if (refused != null) {
-      throw new CodecException("Class " + refused + " is not on the deserialization allow-list ("
-          + allowList + "), so the value could not be read back; nothing was stored. "
-          + advice(refused), null, refused);
+      throw refusal(refused, ", so the value could not be read back; nothing was stored");
     }
     return bytes.toByteArray();
   }
@@ -75,13 +73,14 @@ final class JdkSerializationCodec<T> implements Codec<T> {
           + AllowList.MAX_DEPTH + " levels; refused, as such graphs can take unbounded time to"
           + " read back", null);
     }
-    return new CodecException("Class " + e.className() + " is not on the deserialization"
-        + " allow-list (" + allowList + "). " + advice(e.className()), null, e.className());
+    return refusal(e.className(), "");
   }
 
-  private static String advice(String className) {
-    return "Allow it with Codecs.jdk(\"" + className + "\") or the system property "
-        + AllowList.SYSTEM_PROPERTY;
+  /** The one message of a refused class, at the write or the read, with how to allow it. */
+  private CodecException refusal(String className, String consequence) {
+    return new CodecException("Class " + className + " is not on the deserialization allow-list ("
+        + allowList + ")" + consequence + ". Allow it with Codecs.jdk(\"" + className
+        + "\") or the system property " + AllowList.SYSTEM_PROPERTY, null, className);
   }
 
   /**

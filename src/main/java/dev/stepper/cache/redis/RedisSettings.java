@@ -134,10 +134,10 @@ public final class RedisSettings {
       String value = eq < 0 ? "" : URLDecoder.decode(param.substring(eq + 1), StandardCharsets.UTF_8);
       switch (name) {
         case "prefix" -> prefix = value;
-        case "timeout" -> timeout = parseTimeout(value, uri);
+        case "timeout" -> timeout = parseDuration(name, value, uri);
         case WAIT_FOR_REPLICAS -> waitForReplicas = parseReplicas(value, uri);
         case "nearCacheEntries" -> nearEntries = parseNearEntries(value, uri);
-        case "nearCacheTtl" -> nearTtl = parseTimeout(value, uri);
+        case "nearCacheTtl" -> nearTtl = parseDuration(name, value, uri);
         // Lettuce 7 reads verifyPeer as a mode; accept the booleans Lettuce 6 users write.
         case "verifyPeer" -> lettuceParams.add("verifyPeer="
             + switch (value.toLowerCase(Locale.ROOT)) {
@@ -203,13 +203,14 @@ public final class RedisSettings {
     return seeds;
   }
 
-  private static Duration parseTimeout(String value, URI uri) {
-    Duration timeout = Durations.parse(value);
-    if (timeout == null || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout=" + value + " in " + redact(uri) + " is not a"
+  /** @param name the parameter, for the message */
+  private static Duration parseDuration(String name, String value, URI uri) {
+    Duration duration = Durations.parse(value);
+    if (duration == null || duration.isZero()) {
+      throw new IllegalArgumentException(name + "=" + value + " in " + redact(uri) + " is not a"
           + " positive duration: write it as 500ms, 2s or PT2S", null);
     }
-    return timeout;
+    return duration;
   }
 
 
