@@ -54,7 +54,7 @@ final class Reads<K, V> implements ReadPath<K, V> {
     List<byte[]> encodedKeys = steps.encodeKeys(keys);
     EventBatch<K, V> batch = events.batch();
     List<byte[]> found = read(keys, encodedKeys, batch);
-    Map<K, V> result = new LinkedHashMap<>();
+    Map<K, V> result = new LinkedHashMap<>(keys.size() * 4 / 3 + 1);
     List<K> missing = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       V value = codec.decodeValue(encodedKeys.get(i), found.get(i));

@@ -153,7 +153,7 @@ public final class EntryStore {
     if (keys.isEmpty()) {
       return List.of();
     }
-    String what = "Writing " + keys.size() + " entries";
+    String what = keys.size() == 1 ? "Writing an entry" : "Writing " + keys.size() + " entries";
     boolean oneServer = connector.oneServer();
     List<Ttl> plainTtls = plainTtls(writes, oneServer);
     Audience.Admission admission = plainTtls == null ? Audience.Admission.SCRIPT
@@ -218,14 +218,14 @@ public final class EntryStore {
   /** @return the writes as {@code SET}s, or on one server as {@code MSET}s of eternal entries */
   private List<Call<String>> plainCalls(List<byte[]> keys, List<Write> writes, List<Ttl> ttls,
       boolean oneServer) {
-    List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
     if (!oneServer || keys.size() == 1) {
       var calls = new ArrayList<Call<String>>(keys.size());
       for (int i = 0; i < keys.size(); i++) {
-        calls.add(Call.set(redisKeys.get(i), writes.get(i).value(), ttls.get(i)));
+        calls.add(Call.set(layout.entryKey(keys.get(i)), writes.get(i).value(), ttls.get(i)));
       }
       return calls;
     }
+    List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
     List<byte[]> values = writes.stream().map(Write::value).toList();
     var calls = new ArrayList<Call<String>>();
     for (int from = 0; from < keys.size(); from += KEYS_PER_COMMAND) {

@@ -68,7 +68,7 @@ public final class RedisConnector implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
   private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
-  /** Beyond the command timeout, which Lettuce enforces itself: covers lost completions. */
+  /** Beyond the timeout when connecting, which Lettuce bounds itself: covers lost completions. */
   private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Adaptive topology refreshes at most this often; a failover is noticed within about it. */
   private static final Duration ADAPTIVE_REFRESH_LIMIT = Duration.ofSeconds(1);
@@ -109,7 +109,8 @@ public final class RedisConnector implements AutoCloseable {
   public RedisConnector(RedisSettings settings) {
     this.settings = settings;
     this.resources = SharedResources.acquire();
-    this.tracking = new Tracking(() -> connection().masters(), settings.address());
+    this.tracking = new Tracking(() -> connection().masters(), settings.address(),
+        settings.timeout());
     this.reconnectFailures = resources.eventBus().get()
         .ofType(ReconnectFailedEvent.class)
         .filter(event -> addresses.contains(event.remoteAddress()))
@@ -122,20 +123,20 @@ public final class RedisConnector implements AutoCloseable {
       this.clusterClient = newClusterClient(settings.nodes(), true);
     } else {
       this.client = RedisClient.create(resources, settings.nodes().get(0));
-      client.setOptions(clientOptions(ClientOptions.builder()).build());
+      client.setOptions(clientOptions(ClientOptions.builder(), true).build());
       client.addListener(dropWatch);
     }
   }
 
   private RedisClient pubSubClient() {
     RedisClient pubSubClient = RedisClient.create(resources);
-    pubSubClient.setOptions(clientOptions(ClientOptions.builder()).build());
+    pubSubClient.setOptions(clientOptions(ClientOptions.builder(), false).build());
     return pubSubClient;
   }
 
   private RedisClusterClient newClusterClient(List<RedisURI> seeds, boolean commands) {
     RedisClusterClient cluster = RedisClusterClient.create(resources, seeds);
-    cluster.setOptions(clientOptions(ClusterClientOptions.builder())
+    cluster.setOptions(clientOptions(ClusterClientOptions.builder(), commands)
         // Lettuce 6.6 refreshes on no trigger by default and 7.x on all of them: say it here.
         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
             .enableAdaptiveRefreshTrigger(RefreshTrigger.MOVED_REDIRECT,
@@ -152,7 +153,13 @@ public final class RedisConnector implements AutoCloseable {
     return cluster;
   }
 
-  private <B extends ClientOptions.Builder> B clientOptions(B builder) {
+  /**
+   * @param commands whether the client carries the cache's commands, whose callers wait for them
+   *     within the timeout and cancel them after it ({@link #sendOnce}): Lettuce's own timer for
+   *     every command would only repeat that, at a cost in CPU per command; pub/sub subscriptions
+   *     have no such caller and keep Lettuce's timeout
+   */
+  private <B extends ClientOptions.Builder> B clientOptions(B builder, boolean commands) {
     builder.autoReconnect(true)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .socketOptions(SocketOptions.builder()
@@ -160,7 +167,8 @@ public final class RedisConnector implements AutoCloseable {
             .keepAlive(true)
             .build())
         .sslOptions(SslOptions.builder().handshakeTimeout(settings.timeout()).build())
-        .timeoutOptions(TimeoutOptions.enabled(settings.timeout()));
+        .timeoutOptions(commands ? TimeoutOptions.builder().timeoutCommands(false).build()
+            : TimeoutOptions.enabled(settings.timeout()));
     return builder;
   }
 
@@ -316,12 +324,16 @@ public final class RedisConnector implements AutoCloseable {
 
   private <T> List<T> sendOnce(Supplier<? extends StatefulConnection<byte[], byte[]>> target,
       List<Call<T>> calls, String what, boolean writes) {
-    List<AsyncCommand<byte[], byte[], T>> sent = dispatch(target,
-        calls.stream().map(Call::command).toList(), what, writes);
-    long deadline = System.nanoTime() + settings.timeout().toNanos() + GRACE_NANOS;
-    List<T> results = new ArrayList<>(calls.size());
-    List<Integer> unknownScripts = new ArrayList<>();
-    for (int i = 0; i < sent.size(); i++) {
+    int count = calls.size();
+    List<AsyncCommand<byte[], byte[], T>> sent = new ArrayList<>(count);
+    for (Call<T> call : calls) {
+      sent.add(track(call.command()));
+    }
+    dispatch(target, sent, what, writes);
+    long deadline = System.nanoTime() + settings.timeout().toNanos();
+    List<T> results = new ArrayList<>(count);
+    List<Integer> unknownScripts = null;
+    for (int i = 0; i < count; i++) {
       try {
         results.add(await(sent.get(i), deadline));
       } catch (ExecutionException e) {
@@ -330,13 +342,19 @@ public final class RedisConnector implements AutoCloseable {
           throw RedisFailures.translate(e, settings, what, writes, lastReconnectFailure);
         }
         results.add(null);
+        if (unknownScripts == null) {
+          unknownScripts = new ArrayList<>();
+        }
         unknownScripts.add(i);
       }
     }
-    if (!unknownScripts.isEmpty()) {
-      List<AsyncCommand<byte[], byte[], T>> resent = dispatch(target,
-          unknownScripts.stream().map(i -> calls.get(i).afterNoScript()).toList(), what, writes);
-      deadline = System.nanoTime() + settings.timeout().toNanos() + GRACE_NANOS;
+    if (unknownScripts != null) {
+      List<AsyncCommand<byte[], byte[], T>> resent = new ArrayList<>(unknownScripts.size());
+      for (int i : unknownScripts) {
+        resent.add(track(calls.get(i).afterNoScript()));
+      }
+      dispatch(target, resent, what, writes);
+      deadline = System.nanoTime() + settings.timeout().toNanos();
       for (int r = 0; r < resent.size(); r++) {
         try {
           results.set(unknownScripts.get(r), await(resent.get(r), deadline));
@@ -348,17 +366,16 @@ public final class RedisConnector implements AutoCloseable {
     return results;
   }
 
-  private <T> List<AsyncCommand<byte[], byte[], T>> dispatch(
-      Supplier<? extends StatefulConnection<byte[], byte[]>> target,
-      List<Command<byte[], byte[], T>> commands, String what,
-      boolean writes) {
-    List<AsyncCommand<byte[], byte[], T>> sent = new ArrayList<>(commands.size());
-    for (var command : commands) {
-      AsyncCommand<byte[], byte[], T> async = new AsyncCommand<>(command);
-      inFlight.add(async);
-      async.whenComplete((result, failure) -> inFlight.remove(async));
-      sent.add(async);
-    }
+  /** @return the command, failed by {@link DropWatch} if its connection drops before it ends */
+  private <T> AsyncCommand<byte[], byte[], T> track(Command<byte[], byte[], T> command) {
+    AsyncCommand<byte[], byte[], T> async = new AsyncCommand<>(command);
+    inFlight.add(async);
+    async.whenComplete((result, failure) -> inFlight.remove(async));
+    return async;
+  }
+
+  private <T> void dispatch(Supplier<? extends StatefulConnection<byte[], byte[]>> target,
+      List<AsyncCommand<byte[], byte[], T>> sent, String what, boolean writes) {
     try {
       target.get().dispatch(sent);
     } catch (RuntimeException e) {
@@ -366,7 +383,6 @@ public final class RedisConnector implements AutoCloseable {
       sent.forEach(async -> async.completeExceptionally(e));
       throw RedisFailures.translate(e, settings, what, writes, lastReconnectFailure);
     }
-    return sent;
   }
 
   private <T> T await(AsyncCommand<byte[], byte[], T> command, long deadline)

@@ -1,6 +1,7 @@
 package dev.stepper.cache.redis;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Reads that go to Redis every time: one round trip each, a bulk read in one too. */
@@ -23,13 +24,20 @@ final class RemoteReads implements EntryReads {
 
   @Override
   public List<byte[]> getAll(List<byte[]> keys) {
-    String what = "GET of " + keys.size() + " keys";
-    List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
-    if (!connector.oneServer()) {
-      return connector.send(redisKeys.stream().map(Call::get).toList(), what, false);
-    }
     if (keys.size() == 1) {
-      return connector.send(List.of(Call.get(redisKeys.get(0))), what, false);
+      return Collections.singletonList(get(keys.get(0)));
+    }
+    String what = "GET of " + keys.size() + " keys";
+    List<byte[]> redisKeys = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      redisKeys.add(layout.entryKey(key));
+    }
+    if (!connector.oneServer()) {
+      var calls = new ArrayList<Call<byte[]>>(keys.size());
+      for (byte[] key : redisKeys) {
+        calls.add(Call.get(key));
+      }
+      return connector.send(calls, what, false);
     }
     List<byte[]> values = new ArrayList<>(keys.size());
     connector.send(EntryStore.chunks(redisKeys).stream().map(Call::mget).toList(), what, false)

@@ -5,6 +5,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushListener;
 import io.lettuce.core.api.push.PushMessage;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,7 @@ final class Tracking implements AutoCloseable {
 
   private final Supplier<List<Connection.Server>> masters;
   private final String address;
+  private final Duration timeout;
   private final Map<KeyLayout, NearEntries> caches = new ConcurrentHashMap<>();
   private final Set<Object> listenedTo = ConcurrentHashMap.newKeySet();
   private final PushListener listener = this::pushed;
@@ -60,10 +62,12 @@ final class Tracking implements AutoCloseable {
   /**
    * @param masters the manager's masters, each with its connection (connecting if need be)
    * @param address the deployment, for messages
+   * @param timeout how long a master may take to confirm
    */
-  Tracking(Supplier<List<Connection.Server>> masters, String address) {
+  Tracking(Supplier<List<Connection.Server>> masters, String address, Duration timeout) {
     this.masters = masters;
     this.address = address;
+    this.timeout = timeout;
     this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "stepper-cache-tracking-" + address);
       thread.setDaemon(true);
@@ -147,7 +151,9 @@ final class Tracking implements AutoCloseable {
       failed(mine, layouts, e);
       return;
     }
+    // the command connection leaves timeouts to the callers: this one is the caller
     CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((done, failure) -> {
           if (failure != null) {
             failed(mine, layouts, failure);
