@@ -1,5 +1,6 @@
 package dev.stepper.cache.redis;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.push.PushListener;
@@ -113,9 +114,13 @@ final class Tracking implements AutoCloseable {
    * A connection of the manager's client dropped: if it carried tracking, what it would have told
    * us is lost. (Others come and go, such as a cluster's topology refreshes.)
    */
-  void detached(Object connection) {
+  void detached(RedisChannelHandler<?, ?> connection) {
     if (listenedTo.contains(connection)) {
       suspend();
+      if (connection.isClosed()) {
+        // closed for good (its node left the cluster): it will tell nothing more
+        listenedTo.remove(connection);
+      }
     }
   }
 
