@@ -42,8 +42,22 @@ public final class ManagerFixture implements AutoCloseable {
    * @return a manager that shares no connection with any other
    */
   public CacheManager separateManager(URI uri) {
+    return cleanedOnClose(unshared(uri));
+  }
+
+  /**
+   * @return a manager that shares no connection with any other, closed but not cleaned up when
+   *     the fixture closes (see {@link #managerOnPrivateServer})
+   */
+  public CacheManager separateManagerOnPrivateServer(URI uri) {
+    CacheManager manager = unshared(uri);
+    managers.push(manager);
+    return manager;
+  }
+
+  private CacheManager unshared(URI uri) {
     var loader = own(new URLClassLoader(new URL[0], ManagerFixture.class.getClassLoader()));
-    return cleanedOnClose(Caching.getCachingProvider().getCacheManager(uri, loader));
+    return Caching.getCachingProvider().getCacheManager(uri, loader);
   }
 
   /** @return a cache of that name created on a {@link #separateManager(URI)} */
