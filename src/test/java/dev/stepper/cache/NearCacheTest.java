@@ -2,11 +2,13 @@ package dev.stepper.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.stepper.cache.config.NearCache;
 import dev.stepper.cache.management.NearCacheMXBean;
 import dev.stepper.cache.testing.Await;
+import dev.stepper.cache.testing.FreezableProxy;
 import dev.stepper.cache.testing.ManagerFixture;
 import dev.stepper.cache.testing.PrivateRedis;
 import dev.stepper.cache.testing.RawRedis;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +44,8 @@ class NearCacheTest {
       + " restart the server under a near cache");
 
   private static final Duration SETTLE = Duration.ofSeconds(10);
+  /** The tracking lease (3 s from the last answered heartbeat's sending), and some. */
+  private static final Duration LEASE_BOUND = Duration.ofMillis(3_500);
 
   private final ManagerFixture fixture = new ManagerFixture();
   private String prefix;
@@ -70,12 +75,23 @@ class NearCacheTest {
 
   /** Waits until a get of the key costs no command: tracking confirmed and the copy filled. */
   private void awaitServedLocally(String key) {
+    awaitServedLocally(near, key);
+  }
+
+  private void awaitServedLocally(Cache<String, String> cache, String key) {
     Await.until(SETTLE, "the near cache to serve " + key, () -> {
-      near.get(key);
+      cache.get(key);
       raw().resetStats();
-      near.get(key);
-      return raw().commandCalls().isEmpty();
+      cache.get(key);
+      return commandsButHeartbeats().isEmpty();
     });
+  }
+
+  /** @return the commands Redis ran since its statistics were reset, but the tracking heartbeats */
+  private Map<String, Long> commandsButHeartbeats() {
+    Map<String, Long> calls = raw().commandCalls();
+    calls.remove("client|tracking");
+    return calls;
   }
 
   @Test
@@ -84,7 +100,7 @@ class NearCacheTest {
     for (int i = 0; i < 100; i++) {
       assertEquals("v1", near.get("k"));
     }
-    assertEquals(Map.of(), raw().commandCalls(), "100 gets, no command");
+    assertEquals(Map.of(), commandsButHeartbeats(), "100 gets, no command");
   }
 
   @Test
@@ -175,6 +191,49 @@ class NearCacheTest {
         }
       });
     }
+  }
+
+  /**
+   * The reader's connection goes silent without dropping (a partition neither end notices): no
+   * invalidation can arrive, so its copies stop being served once the last answered heartbeat's
+   * lease ends, and its reads fail within the timeout instead of returning what Redis replaced.
+   */
+  @Test
+  void aSilentConnectionStopsTheServingWhenTheLeaseEnds() throws Exception {
+    FreezableProxy proxy = fixture.own(new FreezableProxy(redis.endpoint().host(),
+        redis.endpoint().port()));
+    URI direct = redis.endpoint().uriWithPrefix(prefix);
+    URI proxied = new URI(direct.getScheme(), direct.getUserInfo(), "127.0.0.1", proxy.port(),
+        direct.getPath(), direct.getQuery() + "&timeout=500ms", null);
+    Cache<String, String> behindProxy = fixture.separateCache(proxied, "c",
+        NearCaches.config(new NearCache(1_000, Duration.ofMinutes(5))));
+    awaitServedLocally(behindProxy, "k");
+
+    proxy.freeze();
+    long frozen = System.nanoTime();
+    other.put("k", "v2"); // on a connection of its own: the partition is the reader's alone
+    long lastStale = frozen;
+    while (System.nanoTime() - frozen < LEASE_BOUND.toNanos()) {
+      try {
+        assertEquals("v1", behindProxy.get("k"));
+        lastStale = System.nanoTime();
+      } catch (CacheException timedOut) {
+        break;
+      }
+    }
+    System.out.printf("Near cache behind a frozen connection: the replaced value served for %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(lastStale - frozen));
+    assertThrows(CacheException.class, () -> behindProxy.get("k"),
+        "past the lease, a read goes to Redis, which does not answer in time");
+
+    proxy.thaw();
+    Await.until(SETTLE, "the new value once the connection flows again", () -> {
+      try {
+        return "v2".equals(behindProxy.get("k"));
+      } catch (CacheException stillCatchingUp) {
+        return false;
+      }
+    });
   }
 
   @Test

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One cache's near cache: this JVM's copies of entries, as the bytes Redis holds, each with the
  * time Redis gives it. A copy is served only while Redis tracks the cache's keys for this JVM
- * ({@link Tracking}); whatever Redis says changed is dropped, and everything is dropped when
- * tracking is lost.
+ * and was heard to within the lease ({@link Tracking}); whatever Redis says changed is dropped,
+ * and everything is dropped when tracking is lost.
  *
  * <p>A read that misses fills the copy in two steps with a pending marker in between: the marker
  * goes in before the read is sent, and the value replaces it only if the marker is still there
@@ -29,7 +29,8 @@ final class NearEntries {
   private final long maxTtlNanos;
   /** Moves on whenever every copy is dropped, so that fills begun before are not kept. */
   private final AtomicLong generation = new AtomicLong();
-  private volatile boolean live;
+  /** Copies are served until then ({@link System#nanoTime()}): the tracking lease. */
+  private volatile long liveUntil = System.nanoTime();
 
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -106,8 +107,8 @@ final class NearEntries {
    * @return this JVM's copy and the time Redis gives it, or {@code null} if there is none to serve
    */
   TimedValue get(byte[] encodedKey) {
-    if (live && slots.get(new Key(encodedKey)) instanceof Held held) {
-      long now = System.nanoTime();
+    long now = System.nanoTime();
+    if (now - liveUntil < 0 && slots.get(new Key(encodedKey)) instanceof Held held) {
       if (now - held.servedUntil() < 0) {
         hits.increment();
         return new TimedValue(held.bytes(), held.expiresAt() == Long.MAX_VALUE ? -1
@@ -124,7 +125,7 @@ final class NearEntries {
    * @return the fill to complete, or {@code null} if nothing may be kept now (not tracking)
    */
   Fill begin(byte[] encodedKey) {
-    if (!live) {
+    if (!isLive()) {
       return null;
     }
     var fill = new Fill(new Key(encodedKey), new Pending(generation.get()), System.nanoTime());
@@ -154,7 +155,7 @@ final class NearEntries {
     }
     var held = new Held(found.bytes(), servedUntil, expiresAt);
     if (slots.replace(fill.key, fill.marker, held)
-        && (generation.get() != fill.marker.generation() || !live)) {
+        && (generation.get() != fill.marker.generation() || !isLive())) {
       slots.remove(fill.key, held);
     }
   }
@@ -185,19 +186,35 @@ final class NearEntries {
 
   /** Tracking is lost: nothing is served or kept until it is back. */
   void suspend() {
-    live = false;
+    liveUntil = System.nanoTime();
     dropAll();
   }
 
-  /** Tracking is back: from now on, every change is heard. */
-  void resume() {
+  /**
+   * Tracking is back: from now on, every change is heard.
+   *
+   * @param until when serving stops unless {@link #extend extended} ({@link System#nanoTime()})
+   */
+  void resume(long until) {
     generation.incrementAndGet();
-    live = true;
+    liveUntil = until;
+  }
+
+  /**
+   * Tracking was heard to work again: serve longer. Called under the tracking's lock, so that it
+   * never revives a suspended cache.
+   *
+   * @param until the new end of serving, if later than the current one
+   */
+  void extend(long until) {
+    if (until - liveUntil > 0) {
+      liveUntil = until;
+    }
   }
 
   /** @return whether copies are being served */
   boolean isLive() {
-    return live;
+    return System.nanoTime() - liveUntil < 0;
   }
 
   /**
@@ -206,6 +223,6 @@ final class NearEntries {
    */
   long[] counts() {
     return new long[] {hits.sum(), misses.sum(), invalidations.sum(), drops.sum(),
-        copies.estimatedSize(), live ? 1 : 0};
+        copies.estimatedSize(), isLive() ? 1 : 0};
   }
 }

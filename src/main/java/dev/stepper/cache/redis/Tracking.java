@@ -41,12 +41,25 @@ import org.slf4j.LoggerFactory;
  * so (a connection dropped, a Sentinel named another master, the cluster's topology changed, a
  * near cache was added), every near cache is suspended, tracking is asked for again on every
  * current master, and they resume once all have confirmed, unless something happened meanwhile.
+ * And they serve only for a lease that each answered heartbeat renews, since a connection can also
+ * go silent without dropping.
  */
 final class Tracking implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Tracking.class);
   private static final long FIRST_RETRY_MILLIS = 100;
   private static final long LONGEST_RETRY_MILLIS = 5_000;
+  /** How often every tracking connection is asked to confirm again. */
+  private static final long HEARTBEAT_MILLIS = 1_000;
+  /**
+   * How long copies are served after the last confirmation was asked for. Its answer comes after
+   * every invalidation Redis queued before it ran, so all writes that returned before it was sent
+   * have been heard of; a connection that goes silent without dropping (a partition neither end
+   * notices, which TCP may take hours to report) stops the serving within this time. The heartbeat
+   * is {@code CLIENT TRACKING ON} again (the same mode, so Redis changes nothing), not a
+   * {@code PING}: an ACL user then needs no permission beyond the tracking itself.
+   */
+  private static final long LEASE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
   private final Supplier<List<Connection.Server>> masters;
   private final String address;
@@ -59,6 +72,9 @@ final class Tracking implements AutoCloseable {
   private final ScheduledExecutorService worker;
   /** Until tracking next succeeds: how long to wait before asking again; 0 after a success. */
   private long retryMillis;
+  /** The connections of the current epoch's tracking, which the heartbeats ask. */
+  private volatile List<StatefulRedisConnection<byte[], byte[]>> tracked = List.of();
+  private boolean beating;
 
   /**
    * @param masters the manager's masters, each with its connection (connecting if need be)
@@ -80,6 +96,64 @@ final class Tracking implements AutoCloseable {
   void add(KeyLayout layout, NearEntries entries) {
     caches.put(layout, entries);
     retrack();
+    startHeartbeats();
+  }
+
+  private synchronized void startHeartbeats() {
+    if (beating) {
+      return;
+    }
+    beating = true;
+    try {
+      worker.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closed) {
+      // the manager is closing
+    }
+  }
+
+  private void heartbeat() {
+    long mine = epoch.get();
+    List<StatefulRedisConnection<byte[], byte[]>> connections = tracked;
+    if (connections.isEmpty() || caches.isEmpty()) {
+      return;
+    }
+    long sentAt = System.nanoTime();
+    CompletableFuture<Void> confirmed;
+    try {
+      confirmed = confirm(connections);
+    } catch (RuntimeException closedMeanwhile) {
+      // its drop suspends the near caches, or has already
+      return;
+    }
+    confirmed.whenComplete((done, failure) -> {
+      if (failure == null) {
+        extend(mine, sentAt + LEASE_NANOS);
+      }
+    });
+  }
+
+  private synchronized void extend(long mine, long until) {
+    if (epoch.get() == mine) {
+      caches.values().forEach(entries -> entries.extend(until));
+    }
+  }
+
+  /**
+   * Turns tracking on (or keeps it on) on every connection.
+   *
+   * @return done when all confirmed, failed if one refused or the timeout passed (no caller waits
+   *     for these commands, so they bound themselves)
+   */
+  private CompletableFuture<Void> confirm(
+      List<StatefulRedisConnection<byte[], byte[]>> connections) {
+    var replies = new ArrayList<CompletableFuture<String>>(connections.size());
+    for (StatefulRedisConnection<byte[], byte[]> connection : connections) {
+      replies.add(connection.async().clientTracking(TrackingArgs.Builder.enabled())
+          .toCompletableFuture());
+    }
+    return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A near cache closed: its copies go; its prefix stays tracked until the connections drop. */
@@ -126,14 +200,17 @@ final class Tracking implements AutoCloseable {
 
   private synchronized long suspend() {
     long next = epoch.incrementAndGet();
+    tracked = List.of();
     caches.values().forEach(NearEntries::suspend);
     return next;
   }
 
-  private synchronized void resume(long mine) {
+  private synchronized void resume(long mine,
+      List<StatefulRedisConnection<byte[], byte[]>> connections, long until) {
     retryMillis = 0;
     if (epoch.get() == mine) {
-      caches.values().forEach(NearEntries::resume);
+      tracked = connections;
+      caches.values().forEach(entries -> entries.resume(until));
     }
   }
 
@@ -142,30 +219,29 @@ final class Tracking implements AutoCloseable {
       return;
     }
     List<KeyLayout> layouts = List.copyOf(caches.keySet());
-    List<CompletableFuture<String>> confirmations = new ArrayList<>();
+    List<StatefulRedisConnection<byte[], byte[]>> connections = new ArrayList<>();
+    long sentAt = System.nanoTime();
+    CompletableFuture<Void> confirmed;
     try {
       for (Connection.Server server : masters.get()) {
         StatefulRedisConnection<byte[], byte[]> connection = server.connection().get();
         if (listenedTo.add(connection)) {
           connection.addListener(listener);
         }
-        confirmations.add(connection.async().clientTracking(TrackingArgs.Builder.enabled())
-            .toCompletableFuture());
+        connections.add(connection);
       }
+      confirmed = confirm(connections);
     } catch (RuntimeException e) {
       failed(mine, layouts, e);
       return;
     }
-    // the command connection leaves timeouts to the callers: this one is the caller
-    CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new))
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((done, failure) -> {
-          if (failure != null) {
-            failed(mine, layouts, failure);
-          } else {
-            resume(mine);
-          }
-        });
+    confirmed.whenComplete((done, failure) -> {
+      if (failure != null) {
+        failed(mine, layouts, failure);
+      } else {
+        resume(mine, List.copyOf(connections), sentAt + LEASE_NANOS);
+      }
+    });
   }
 
   private void failed(long mine, List<KeyLayout> layouts, Throwable failure) {

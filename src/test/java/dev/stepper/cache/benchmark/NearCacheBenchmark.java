@@ -8,6 +8,8 @@ import dev.stepper.cache.testing.RedisEndpoint;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,6 +20,8 @@ import javax.cache.Caching;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -39,7 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       JVM; {@code remote}: the same cache without a near cache, one round trip);
  *   <li>{@link #lettuceGet}: the floor, a {@code GET} with Lettuce alone;
  *   <li>{@link #hotKeys}: 8 threads over 10,000 keys, 90 % of reads on 100 of them (1 %), and 1 % of
- *       operations writes of a random key, with and without the near cache.
+ *       operations writes of a random key, with and without the near cache;
+ *   <li>the group {@code lag}: the same load on 7 threads ({@link #lagLoad}) while an eighth
+ *       ({@link #lagProbe}) measures how long after a second manager's write returns (another
+ *       JVM's stand-in, on connections of its own) the cache serves the new value: JMH samples
+ *       every wait, so its percentiles are the invalidation lag's p50, p99 and max.
  * </ul>
  *
  * {@code mvn -o -B test-compile exec:exec@jmh -Djmh.args=NearCache}
@@ -123,6 +131,10 @@ public class NearCacheBenchmark {
   @Benchmark
   @Threads(8)
   public String hotKeys(Caches caches) {
+    return hotKeyOperation(caches);
+  }
+
+  private static String hotKeyOperation(Caches caches) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int roll = random.nextInt(100);
     if (roll == 0) {
@@ -131,5 +143,70 @@ public class NearCacheBenchmark {
     }
     int key = roll <= 90 ? random.nextInt(HOT) : random.nextInt(KEYS);
     return caches.cache.get(key(key));
+  }
+
+  /**
+   * The lag probe's writer: a second manager on the same Redis and prefix, with connections of its
+   * own, and the version it wrote last.
+   */
+  @State(Scope.Thread)
+  public static class Probe {
+    static final String KEY = "probe";
+    private CacheManager manager;
+    private Cache<String, String> writer;
+    private long version;
+    String expected;
+
+    /** Opens the second manager (its own class loader makes it another manager). */
+    @Setup(Level.Trial)
+    public void open(Caches caches) {
+      manager = Caching.getCachingProvider(StepperCachingProvider.class.getName())
+          .getCacheManager(RedisEndpoint.shared().uriWithPrefix(caches.prefix),
+              new URLClassLoader(new URL[0], NearCacheBenchmark.class.getClassLoader()));
+      var config = new StepperConfiguration<String, String>().setValueCodec(Codecs.string());
+      config.setTypes(String.class, String.class);
+      writer = manager.createCache("c", config);
+    }
+
+    /** Writes the next version before each probe, outside the measured time. */
+    @Setup(Level.Invocation)
+    public void write() {
+      expected = Long.toString(++version);
+      writer.put(KEY, expected);
+    }
+
+    /** Closes the second manager. */
+    @TearDown(Level.Trial)
+    public void close() {
+      manager.close();
+    }
+  }
+
+  /** @return the hot-key load of {@link #hotKeys}, on 7 of the group's 8 threads */
+  @Benchmark
+  @Group("lag")
+  @GroupThreads(7)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public String lagLoad(Caches caches) {
+    return hotKeyOperation(caches);
+  }
+
+  /** @return the new value, once the cache serves it: the wait is the invalidation lag */
+  @Benchmark
+  @Group("lag")
+  @GroupThreads(1)
+  @BenchmarkMode(Mode.SampleTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public String lagProbe(Caches caches, Probe probe) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String seen;
+    while (!probe.expected.equals(seen = caches.cache.get(Probe.KEY))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("version " + probe.expected + " not served after 10 s: "
+            + seen);
+      }
+    }
+    return seen;
   }
 }

@@ -24,13 +24,18 @@ class NearEntriesTest {
 
   private final NearEntries entries = new NearEntries(new NearCache(100, Duration.ofMinutes(1)));
 
+  /** @return a tracking lease that outlasts the test */
+  private static long farLease() {
+    return System.nanoTime() + Duration.ofMinutes(1).toNanos();
+  }
+
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
   @BeforeEach
   void tracking() {
-    entries.resume();
+    entries.resume(farLease());
   }
 
   @Test
@@ -86,7 +91,7 @@ class NearEntriesTest {
 
     NearEntries.Fill beforeLoss = entries.begin(KEY);
     entries.suspend();
-    entries.resume();
+    entries.resume(farLease());
     entries.complete(beforeLoss, new TimedValue(OLD, -1));
     assertNull(entries.get(KEY), "a read sent before tracking was lost is not kept");
   }
@@ -98,8 +103,20 @@ class NearEntriesTest {
 
     assertNull(entries.get(KEY), "every copy dropped");
     assertNull(entries.begin(KEY), "nothing is filled until tracking is back");
-    entries.resume();
+    entries.resume(farLease());
     assertNull(entries.get(KEY), "and what was dropped stays dropped");
+  }
+
+  @Test
+  void copiesAreServedOnlyWithinTheLeaseThatHeartbeatsRenew() {
+    entries.complete(entries.begin(KEY), new TimedValue(OLD, -1));
+    entries.resume(System.nanoTime()); // the lease ends now: no heartbeat was answered
+
+    assertNull(entries.get(KEY), "not served once the lease ended");
+    assertNull(entries.begin(KEY), "nor filled");
+    assertEquals(0, entries.counts()[5], "not serving");
+    entries.extend(farLease()); // a heartbeat answered: nothing was missed meanwhile
+    assertArrayEquals(OLD, entries.get(KEY).bytes());
   }
 
   @Test
@@ -108,7 +125,7 @@ class NearEntriesTest {
     assertNull(entries.get(KEY), "an entry with no time left is not kept");
 
     var short1 = new NearEntries(new NearCache(10, Duration.ofNanos(1)));
-    short1.resume();
+    short1.resume(farLease());
     short1.complete(short1.begin(KEY), new TimedValue(OLD, -1));
     assertNull(short1.get(KEY), "max-ttl bounds an entry that never expires in Redis");
   }
