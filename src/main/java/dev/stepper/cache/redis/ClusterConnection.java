@@ -4,15 +4,19 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A connection to a Redis Cluster: Lettuce sends each command to its key's master and follows
@@ -80,10 +84,38 @@ final class ClusterConnection implements Connection {
 
   /** @return the masters that serve slots and are not known to have failed, as Lettuce sees them */
   List<RedisClusterNode> masterNodes() {
-    return connection.getPartitions().stream()
-        .filter(node -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()
-            && !node.is(RedisClusterNode.NodeFlag.FAIL))
-        .toList();
+    return connection.getPartitions().stream().filter(ClusterConnection::servingMaster).toList();
+  }
+
+  private static boolean servingMaster(RedisClusterNode node) {
+    return node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()
+        && !node.is(RedisClusterNode.NodeFlag.FAIL);
+  }
+
+  /**
+   * Whether a topology change Lettuce announced is one of this cluster's and changes its masters,
+   * so that tracking must start again on them. The event bus is shared by every manager of the
+   * JVM, so other clusters' changes come by too. Slots that only move between the same masters
+   * need nothing: Redis invalidates a key it migrates away, and the master it moved to, tracking
+   * this connection already, tracks its next read there.
+   */
+  boolean changesMasters(ClusterTopologyChangedEvent event) {
+    return changesMasters(event, connection.getPartitions().stream()
+        .map(RedisClusterNode::getNodeId).collect(Collectors.toSet()));
+  }
+
+  /** {@link #changesMasters(ClusterTopologyChangedEvent)} given the node ids this cluster has. */
+  static boolean changesMasters(ClusterTopologyChangedEvent event, Set<String> ownNodeIds) {
+    boolean own = Stream.concat(event.before().stream(), event.after().stream())
+        .anyMatch(node -> ownNodeIds.contains(node.getNodeId()));
+    return own && !masters(event.before()).equals(masters(event.after()));
+  }
+
+  /** @return each serving master as its id and address */
+  private static Set<String> masters(List<RedisClusterNode> nodes) {
+    return nodes.stream().filter(ClusterConnection::servingMaster)
+        .map(node -> node.getNodeId() + " " + node.getUri().getHost() + ":" + node.getUri().getPort())
+        .collect(Collectors.toSet());
   }
 
   /** @return a node as a server, with a connection to it */

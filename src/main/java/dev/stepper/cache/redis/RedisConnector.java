@@ -117,6 +117,8 @@ public final class RedisConnector implements AutoCloseable {
         .subscribe(event -> lastReconnectFailure = event.getCause());
     this.topologyChanges = resources.eventBus().get()
         .ofType(ClusterTopologyChangedEvent.class)
+        .filter(event -> connection instanceof ClusterConnection cluster
+            && cluster.changesMasters(event))
         .subscribe(event -> tracking.retrack());
     if (settings.topology() == RedisSettings.Topology.CLUSTER) {
       this.client = null;

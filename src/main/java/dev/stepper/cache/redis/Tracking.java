@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * when one changes.
  *
  * <p>Near caches serve only while every master tracks them. Whenever that may have stopped being
- * so (a connection dropped, a Sentinel named another master, the cluster's topology changed, a
+ * so (a connection dropped, a Sentinel named another master, the cluster's masters changed, a
  * near cache was added), every near cache is suspended, tracking is asked for again on every
  * current master, and they resume once all have confirmed, unless something happened meanwhile.
  * And they serve only for a lease that each answered heartbeat renews, since a connection can also
