@@ -127,9 +127,8 @@ class ClusterFaultTest {
 
   /** @return a cache key (as given to the cache) of an entry that lives on the master */
   private String keyOn(RedisServerProcess master) {
-    String redisKey = cluster.cli(master, "--scan", "--pattern", "*:pause:k*").lines()
-        .findFirst().orElseThrow(() -> new AssertionError("no entry on " + master));
-    return redisKey.substring(redisKey.lastIndexOf(':') + 1);
+    return cluster.cacheKeysOn(master, "pause").stream().findFirst()
+        .orElseThrow(() -> new AssertionError("no entry on " + master));
   }
 
   @Test

@@ -94,8 +94,7 @@ class NearCacheClusterFaultTest {
   void noCopyFromAKilledMasterIsServedOnceItsReplicaTookOver() throws Exception {
     open("kill");
     RedisServerProcess victim = cluster.masters().get(0);
-    List<String> onVictim = cluster.cli(victim, "--scan", "--pattern", "*:kill:k*").lines()
-        .map(redisKey -> redisKey.substring(redisKey.lastIndexOf(':') + 1)).toList();
+    List<String> onVictim = cluster.cacheKeysOn(victim, "kill");
     assertFalse(onVictim.isEmpty(), "some keys live on the master to kill");
     long drops = bean.getDrops();
 

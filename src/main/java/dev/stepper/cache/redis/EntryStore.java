@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The Redis commands of one cache's entries, addressed by their encoded keys.
@@ -235,8 +236,8 @@ public final class EntryStore {
     return calls;
   }
 
+  /** @return the write script's call; a caller that sends it wraps the send in {@link #changing} */
   Call<List<Object>> writeCall(List<byte[]> keys, List<Write> writes) {
-    reads.writing(keys);
     byte[][] redisKeys = new byte[keys.size()][];
     byte[][] args = new byte[3 + 6 * keys.size()][];
     // probes announce nothing, so they need not ask who listens
@@ -279,10 +280,19 @@ public final class EntryStore {
     List<byte[]> redisKeys = keys.stream().map(layout::entryKey).toList();
     List<List<byte[]>> perCommand = connector.oneServer() ? chunks(redisKeys)
         : redisKeys.stream().map(List::of).toList();
+    return changing(keys, () -> connector.send(perCommand.stream().map(Call::unlink).toList(),
+        "UNLINK of " + keys.size() + " keys", true).stream().mapToLong(Long::longValue).sum());
+  }
+
+  /**
+   * Sends something that changes these entries, forgetting this JVM's copies of them before it is
+   * sent and again once it is done, so that a read that begins after it returned never sees what
+   * it replaced. ({@link #writeAll} does the same around its own renewal.)
+   */
+  <T> T changing(List<byte[]> keys, Supplier<T> send) {
     reads.writing(keys);
     try {
-      return connector.send(perCommand.stream().map(Call::unlink).toList(),
-          "UNLINK of " + keys.size() + " keys", true).stream().mapToLong(Long::longValue).sum();
+      return send.get();
     } finally {
       reads.writing(keys);
     }

@@ -63,9 +63,9 @@ public final class JobQueue {
    */
   public Enqueued writeAndEnqueue(byte[] encodedKey, Write write, int bound,
       Map<String, byte[]> fields) {
-    List<List<Object>> replies = connector.send(List.of(
+    List<List<Object>> replies = store.changing(List.of(encodedKey), () -> connector.send(List.of(
         store.writeCall(List.of(encodedKey), List.of(write)), enqueueCall(bound, fields)),
-        "Storing a placeholder and queueing its job", true);
+        "Storing a placeholder and queueing its job", true));
     return new Enqueued(EntryStore.toResult(replies.get(0), 0), queuedId(replies.get(1)));
   }
 

@@ -108,12 +108,11 @@ final class NearEntries {
    */
   TimedValue get(byte[] encodedKey) {
     long now = System.nanoTime();
-    if (now - liveUntil < 0 && slots.get(new Key(encodedKey)) instanceof Held held) {
-      if (now - held.servedUntil() < 0) {
-        hits.increment();
-        return new TimedValue(held.bytes(), held.expiresAt() == Long.MAX_VALUE ? -1
-            : Math.max(1, TimeUnit.NANOSECONDS.toMillis(held.expiresAt() - now)));
-      }
+    if (now - liveUntil < 0 && slots.get(new Key(encodedKey)) instanceof Held held
+        && now - held.servedUntil() < 0) {
+      hits.increment();
+      return new TimedValue(held.bytes(), held.expiresAt() == Long.MAX_VALUE ? -1
+          : Math.max(1, TimeUnit.NANOSECONDS.toMillis(held.expiresAt() - now)));
     }
     misses.increment();
     return null;

@@ -25,17 +25,22 @@ final class NearReads implements EntryReads {
   @Override
   public List<byte[]> getAll(List<byte[]> keys) {
     var values = new ArrayList<byte[]>(keys.size());
-    var missed = new ArrayList<byte[]>();
-    var fills = new ArrayList<NearEntries.Fill>();
+    List<byte[]> missed = null;
+    List<NearEntries.Fill> fills = null;
     for (byte[] key : keys) {
       TimedValue local = entries.get(key);
       values.add(local == null ? null : local.bytes());
       if (local == null) {
+        // made on the first miss only: a read that hits everything is the one to keep cheap
+        if (missed == null) {
+          missed = new ArrayList<>();
+          fills = new ArrayList<>();
+        }
         missed.add(key);
         fills.add(entries.begin(key));
       }
     }
-    if (missed.isEmpty()) {
+    if (missed == null) {
       return values;
     }
     List<TimedValue> found = remote.getAllWithTtl(missed);

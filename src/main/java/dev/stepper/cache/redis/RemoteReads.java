@@ -28,16 +28,16 @@ final class RemoteReads implements EntryReads {
       return Collections.singletonList(get(keys.get(0)));
     }
     String what = "GET of " + keys.size() + " keys";
+    if (!connector.oneServer()) {
+      var calls = new ArrayList<Call<byte[]>>(keys.size());
+      for (byte[] key : keys) {
+        calls.add(Call.get(layout.entryKey(key)));
+      }
+      return connector.send(calls, what, false);
+    }
     List<byte[]> redisKeys = new ArrayList<>(keys.size());
     for (byte[] key : keys) {
       redisKeys.add(layout.entryKey(key));
-    }
-    if (!connector.oneServer()) {
-      var calls = new ArrayList<Call<byte[]>>(keys.size());
-      for (byte[] key : redisKeys) {
-        calls.add(Call.get(key));
-      }
-      return connector.send(calls, what, false);
     }
     List<byte[]> values = new ArrayList<>(keys.size());
     connector.send(EntryStore.chunks(redisKeys).stream().map(Call::mget).toList(), what, false)

@@ -170,6 +170,17 @@ public final class RedisCluster implements AutoCloseable {
     return Long.parseLong(cli(node, "dbsize").trim());
   }
 
+  /**
+   * @param node a node of this cluster
+   * @param cacheName a plain cache (no generation jobs, whose queue shares the pattern) with
+   *     string keys
+   * @return the keys (as given to the cache) of that cache's entries on the node
+   */
+  public List<String> cacheKeysOn(RedisServerProcess node, String cacheName) {
+    return cli(node, "--scan", "--pattern", "*:" + cacheName + ":*").lines()
+        .map(redisKey -> redisKey.substring(redisKey.lastIndexOf(':') + 1)).toList();
+  }
+
   /** Moves slots from one master to another with {@code redis-cli --cluster reshard}, keys included. */
   public void reshard(RedisServerProcess from, RedisServerProcess to, int slots) {
     // redis-cli refuses to reshard until every node agrees on the slots, which takes a moment
